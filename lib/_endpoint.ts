@@ -1,0 +1,100 @@
+// Private helpers of the client: endpoint validation, the connectors → connections rename and the
+// Accept header each operation expects.
+
+/** Accept header of connection and destination operations (Fivetran's REST API v2 representation). */
+export const ACCEPT_V2 = "application/json;version=2";
+/** Accept header of every other operation. */
+export const ACCEPT_V1 = "application/json";
+
+// The operations whose spec declares `Accept: application/json;version=2` (../shared/fivetran-openapi.json).
+const V2_PATHS: RegExp[] = [
+  /^connections$/,
+  /^connections\/[^/]+$/,
+  /^connections\/[^/]+\/(connect-card|resync|state|sync|test)$/,
+  /^destinations$/,
+  /^destinations\/[^/]+$/,
+  /^destinations\/[^/]+\/test$/,
+];
+
+const LEGACY = /^(groups\/[^/?#]+\/)?connectors(?=[/?#]|$)/;
+
+/** The endpoint after the legacy-name rewrite, and whether a rewrite happened. */
+export interface NormalizedEndpoint {
+  /** Path relative to the base URL, without a leading slash, with its query string if any. */
+  endpoint: string;
+  /** Path without query string, for logs and errors. */
+  path: string;
+  /** `true` when `connectors` was rewritten to `connections`. */
+  legacy: boolean;
+}
+
+/**
+ * Checks an endpoint and rewrites the retired `connectors` word.
+ *
+ * Rejects, before anything is sent, endpoints that could carry credentials to another host or out of the
+ * base path: absolute URLs, protocol-relative `//host` forms, backslashes, and `..` segments (also
+ * percent-encoded).
+ */
+export function normalizeEndpoint(endpoint: unknown): NormalizedEndpoint {
+  if (typeof endpoint !== "string") {
+    throw new TypeError(`Expected the endpoint to be a string, got ${typeof endpoint}`);
+  }
+  const raw = endpoint.trim();
+  if (raw === "" || raw === "/") {
+    throw new TypeError("Expected a non-empty endpoint such as 'groups', got an empty string");
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith("//") || raw.includes("\\")) {
+    throw new TypeError(
+      `Expected an endpoint relative to the base URL such as 'groups/ID', got '${short(raw)}'`,
+    );
+  }
+  let rel = raw.replace(/^\/+/, "");
+  const cut = rel.search(/[?#]/);
+  const pathPart = cut === -1 ? rel : rel.slice(0, cut);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathPart);
+  } catch {
+    throw new TypeError(`Expected a valid percent-encoded endpoint, got '${short(raw)}'`);
+  }
+  if (decoded.split("/").some((segment) => segment === ".." || segment === ".")) {
+    throw new TypeError(
+      `Expected an endpoint inside the base path, got '${short(raw)}' (it contains a '..' or '.' segment)`,
+    );
+  }
+  if (rel.includes("#")) rel = rel.slice(0, rel.indexOf("#"));
+  const legacy = LEGACY.test(rel);
+  if (legacy) rel = rel.replace(LEGACY, (_m, group = "") => `${group}connections`);
+  const q = rel.indexOf("?");
+  return { endpoint: rel, path: q === -1 ? rel : rel.slice(0, q), legacy };
+}
+
+/** The Accept header the operation at `path` (relative, no query) expects. */
+export function acceptFor(path: string): string {
+  const clean = path.replace(/\/+$/, "");
+  return V2_PATHS.some((re) => re.test(clean)) ? ACCEPT_V2 : ACCEPT_V1;
+}
+
+/**
+ * Whether a POST to `path` may be sent again after an answer was lost: actions that only start or test
+ * something already there. Creates (and resyncs, runs and rotations, which cost real work) are not.
+ */
+export function isIdempotentPost(path: string): boolean {
+  return /\/(sync|test|reload|cancel)$/.test(path) ||
+    /\/(certificates|fingerprints)$/.test(path) && /^(connections|destinations)\//.test(path) ||
+    path === "certificates";
+}
+
+/** Joins a base URL and a normalized endpoint, and checks the result stays under the base. */
+export function joinUrl(base: URL, endpoint: string): URL {
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const url = new URL(`${base.origin}${basePath}/${endpoint}`);
+  if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`)) {
+    throw new TypeError(`Expected an endpoint under ${base.href}, got '${short(endpoint)}'`);
+  }
+  return url;
+}
+
+function short(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

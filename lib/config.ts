@@ -1,0 +1,193 @@
+/**
+ * Configuration from the environment: credentials and base URL.
+ *
+ * `FIVETRAN_API_KEY` and `FIVETRAN_API_SECRET` win; otherwise `FIVETRAN_CONFIG` may name a JSON file shaped
+ * like the original framework's `{"fivetran": {"api_key": "...", "api_secret": "..."}}`. `FIVETRAN_BASE_URL`
+ * defaults to `https://api.fivetran.com/v1`.
+ *
+ * @module
+ */
+
+/** The real API's base URL. */
+export const DEFAULT_BASE_URL = "https://api.fivetran.com/v1";
+
+/** The environment variables the toolkit reads. */
+export const ENV_VARS = [
+  "FIVETRAN_API_KEY",
+  "FIVETRAN_API_SECRET",
+  "FIVETRAN_BASE_URL",
+  "FIVETRAN_CONFIG",
+  "FIVETRAN_LOG_FILE",
+  "NO_COLOR",
+] as const;
+
+/**
+ * Thrown when configuration is missing or invalid, before any request is sent. Its message is one line.
+ *
+ * @example Tell the user what to set
+ * ```ts
+ * import { ConfigError, loadConfig } from "./config.ts";
+ * try {
+ *   loadConfig({ env: {} });
+ * } catch (error) {
+ *   if (error instanceof ConfigError) console.error(error.message);
+ * }
+ * ```
+ */
+export class ConfigError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message One line saying what was expected and what was seen.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Resolved connection settings. */
+export interface AtlasConfig {
+  /** Fivetran API key. */
+  apiKey: string;
+  /** Fivetran API secret. */
+  apiSecret: string;
+  /** Base URL, e.g. `https://api.fivetran.com/v1`. */
+  baseUrl: string;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * Where variables come from; tests pass a plain object.
+   *
+   * @default {Deno.env}
+   */
+  env?: Record<string, string | undefined> | { get(name: string): string | undefined };
+  /**
+   * Reads the `FIVETRAN_CONFIG` file.
+   *
+   * @default {Deno.readTextFileSync}
+   */
+  readTextFile?: (path: string) => string;
+}
+
+/**
+ * Reads credentials and base URL from the environment (and the optional `FIVETRAN_CONFIG` file).
+ *
+ * @throws {ConfigError} when credentials are missing, the config file is unreadable or malformed, or the base
+ * URL is not an http(s) URL (plain http only to a loopback host, so secrets never cross a network in clear).
+ *
+ * @example Load from the environment
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const config = loadConfig({ env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" } });
+ * console.log(config.baseUrl); // https://api.fivetran.com/v1
+ * ```
+ */
+export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
+  const { env = Deno.env, readTextFile = Deno.readTextFileSync } = options;
+  const get = (name: string): string | undefined => {
+    const value = typeof env.get === "function"
+      ? (env as { get(name: string): string | undefined }).get(name)
+      : (env as Record<string, string | undefined>)[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  let apiKey = get("FIVETRAN_API_KEY");
+  let apiSecret = get("FIVETRAN_API_SECRET");
+  const file = get("FIVETRAN_CONFIG");
+  if ((!apiKey || !apiSecret) && file) {
+    const fromFile = readConfigFile(file, readTextFile);
+    apiKey ??= fromFile.apiKey;
+    apiSecret ??= fromFile.apiSecret;
+  }
+  if (!apiKey || !apiSecret) {
+    const missing = [!apiKey && "FIVETRAN_API_KEY", !apiSecret && "FIVETRAN_API_SECRET"].filter(Boolean);
+    throw new ConfigError(
+      `Missing Fivetran credentials: set FIVETRAN_API_KEY and FIVETRAN_API_SECRET (not set: ${
+        missing.join(", ")
+      }), or FIVETRAN_CONFIG to a JSON file`,
+    );
+  }
+  return { apiKey, apiSecret, baseUrl: checkBaseUrl(get("FIVETRAN_BASE_URL") ?? DEFAULT_BASE_URL) };
+}
+
+/**
+ * Checks a base URL: http(s), no credentials or query in it, plain http only to a loopback host.
+ *
+ * @example Normalise a base URL
+ * ```ts
+ * import { checkBaseUrl } from "./config.ts";
+ * checkBaseUrl("https://api.fivetran.com/v1/"); // "https://api.fivetran.com/v1"
+ * ```
+ */
+export function checkBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`Expected FIVETRAN_BASE_URL to be a URL like ${DEFAULT_BASE_URL}, got '${value}'`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`Expected FIVETRAN_BASE_URL to use https, got '${url.protocol}'`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError("Expected FIVETRAN_BASE_URL without credentials, query or fragment");
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `Expected FIVETRAN_BASE_URL to use https for a non-loopback host, got '${url.origin}'`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The base URL from `FIVETRAN_BASE_URL`, or the default when it is unset or the environment cannot be read.
+ *
+ * @example Read the base URL
+ * ```ts
+ * import { baseUrlFromEnv } from "./config.ts";
+ * console.log(baseUrlFromEnv());
+ * ```
+ */
+export function baseUrlFromEnv(): string {
+  let value: string | undefined;
+  try {
+    value = Deno.env.get("FIVETRAN_BASE_URL")?.trim();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) throw error;
+  }
+  return checkBaseUrl(value || DEFAULT_BASE_URL);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function readConfigFile(
+  path: string,
+  readTextFile: (path: string) => string,
+): { apiKey?: string; apiSecret?: string } {
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(`Cannot read FIVETRAN_CONFIG file '${path}': ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`Expected FIVETRAN_CONFIG file '${path}' to hold JSON, it does not parse`);
+  }
+  const section = (parsed as { fivetran?: Record<string, unknown> })?.fivetran;
+  if (!section || typeof section !== "object") {
+    throw new ConfigError(
+      `Expected FIVETRAN_CONFIG file '${path}' to look like {"fivetran": {"api_key": "...", "api_secret": "..."}}`,
+    );
+  }
+  const pick = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+  return { apiKey: pick(section.api_key), apiSecret: pick(section.api_secret) };
+}

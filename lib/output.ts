@@ -1,0 +1,200 @@
+/**
+ * Colour output in the original framework's style: `Call:` in cyan, `Response:` in green, details in
+ * magenta, errors in red. Plain when `NO_COLOR` is set or the stream is not a terminal. The `format*`
+ * functions return strings; an {@link Output} prints them.
+ *
+ * @module
+ */
+
+import { styleText } from "node:util";
+import { maskSecrets } from "./mask.ts";
+
+/** Colours the toolkit uses. */
+export type Colour = "cyan" | "green" | "magenta" | "red" | "yellow" | "blue" | "gray" | "bold";
+
+/**
+ * Paints `text` when `enabled`.
+ *
+ * @example Paint a word
+ * ```ts
+ * import { paint } from "./output.ts";
+ * paint("green", "Success", true); // "\x1b[32mSuccess\x1b[39m"
+ * ```
+ */
+export function paint(colour: Colour, text: string, enabled: boolean): string {
+  return enabled ? styleText(colour, text, { validateStream: false }) : text;
+}
+
+/**
+ * Whether colour should be used on a stream: `NO_COLOR` unset and the stream a terminal.
+ *
+ * @example Decide for stdout
+ * ```ts
+ * import { colourEnabled } from "./output.ts";
+ * const colour = colourEnabled(Deno.stdout);
+ * ```
+ */
+export function colourEnabled(stream: { isTerminal(): boolean }): boolean {
+  let noColour = false;
+  try {
+    noColour = (Deno.env.get("NO_COLOR") ?? "") !== "";
+  } catch {
+    // No --allow-env for NO_COLOR: decide by the terminal alone.
+  }
+  return !noColour && stream.isTerminal();
+}
+
+/**
+ * The `Call:` line: method, endpoint and the payload with secrets masked.
+ *
+ * @example Format a call
+ * ```ts
+ * import { formatCall } from "./output.ts";
+ * formatCall("PATCH", "connections/abc", { paused: true }, false);
+ * // 'Call: PATCH connections/abc {"paused":true}'
+ * ```
+ */
+export function formatCall(method: string, endpoint: string, payload: unknown, colour: boolean): string {
+  const body = payload === undefined || payload === null || payload === ""
+    ? ""
+    : ` ${JSON.stringify(maskSecrets(payload))}`;
+  return paint("cyan", `Call: ${method} ${endpoint}${body}`, colour);
+}
+
+/**
+ * The `Response:` line.
+ *
+ * @example Format a response code
+ * ```ts
+ * import { formatResponse } from "./output.ts";
+ * formatResponse("Success", false); // "Response: Success"
+ * ```
+ */
+export function formatResponse(code: string, colour: boolean): string {
+  return paint("green", `Response: ${code}`, colour);
+}
+
+/** Options of {@link Output}. */
+export interface OutputOptions {
+  /**
+   * Writes one line (without its newline) to standard output.
+   *
+   * @default {console.log}
+   */
+  stdout?: (line: string) => void;
+  /**
+   * Writes one line to standard error.
+   *
+   * @default {console.error}
+   */
+  stderr?: (line: string) => void;
+  /**
+   * Colour on stdout.
+   *
+   * @default {colourEnabled(Deno.stdout)}
+   */
+  colour?: boolean;
+  /**
+   * Colour on stderr.
+   *
+   * @default {colourEnabled(Deno.stderr)}
+   */
+  colourErr?: boolean;
+  /**
+   * Machine-readable mode: only {@link Output.json} writes to stdout; the human lines go to stderr.
+   *
+   * @default {false}
+   */
+  json?: boolean;
+}
+
+/**
+ * Prints the toolkit's lines. Tests pass `stdout`/`stderr` collectors; recipes and notebooks use the default.
+ *
+ * @example Print a call and its response
+ * ```ts
+ * import { Output } from "./output.ts";
+ * const out = new Output();
+ * out.call("GET", "groups");
+ * out.response("Success");
+ * ```
+ */
+export class Output {
+  /** Whether stdout lines are coloured. */
+  readonly colour: boolean;
+  /** Whether stderr lines are coloured. */
+  readonly colourErr: boolean;
+  /** Machine-readable mode. */
+  readonly jsonMode: boolean;
+  #out: (line: string) => void;
+  #err: (line: string) => void;
+
+  /**
+   * Creates an output.
+   *
+   * @param options Where lines go and whether they are coloured.
+   */
+  constructor(options: OutputOptions = {}) {
+    const {
+      stdout = (line: string) => console.log(line),
+      stderr = (line: string) => console.error(line),
+      json = false,
+    } = options;
+    this.#out = stdout;
+    this.#err = stderr;
+    this.jsonMode = json;
+    this.colour = options.colour ?? (options.stdout ? false : colourEnabled(Deno.stdout));
+    this.colourErr = options.colourErr ?? (options.stderr ? false : colourEnabled(Deno.stderr));
+  }
+
+  /** A human line: stdout normally, stderr in JSON mode so stdout stays machine-readable. */
+  #human(text: string, colour: Colour | undefined): void {
+    if (this.jsonMode) this.#err(colour ? paint(colour, text, this.colourErr) : text);
+    else this.#out(colour ? paint(colour, text, this.colour) : text);
+  }
+
+  /** Prints `Call: METHOD endpoint payload` in cyan, secrets masked. */
+  call(method: string, endpoint: string, payload?: unknown): void {
+    this.#human(formatCall(method, endpoint, payload, false), "cyan");
+  }
+
+  /** Prints `Response: code` in green. */
+  response(code: string): void {
+    this.#human(formatResponse(code, false), "green");
+  }
+
+  /** Prints a detail line in magenta. */
+  detail(text: string): void {
+    this.#human(text, "magenta");
+  }
+
+  /** Prints a plain line (multi-line strings such as tables too). */
+  line(text = ""): void {
+    this.#human(text, undefined);
+  }
+
+  /** Prints a line in the given colour. */
+  painted(colour: Colour, text: string): void {
+    this.#human(text, colour);
+  }
+
+  /** Prints machine-readable JSON on stdout. */
+  json(value: unknown): void {
+    this.#out(JSON.stringify(value, null, 2));
+  }
+
+  /** Prints one red line on stderr. */
+  error(text: string): void {
+    this.#err(paint("red", text, this.colourErr));
+  }
+
+  /** Prints one yellow line on stderr. */
+  warn(text: string): void {
+    this.#err(paint("yellow", text, this.colourErr));
+  }
+
+  /** Prints a progress or status line on stderr. */
+  progress(text: string): void {
+    this.#err(text);
+  }
+}

@@ -1,0 +1,566 @@
+/**
+ * The recipe runner: flags, `--help`, `--json`, `--dry-run`, `--yes`, exit codes and one-line errors, shared
+ * by every script in `recipes/`.
+ *
+ * Exit codes: 0 done; 1 the API or the network failed, or a stated expectation was not met; 2 bad usage or
+ * bad input (flags, credentials, files, permissions); 130 interrupted.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
+import { baseUrlFromEnv, ConfigError, ENV_VARS, loadConfig } from "./config.ts";
+import { openLogFromEnv, type RequestLog } from "./log.ts";
+import { maskSecrets } from "./mask.ts";
+import { Output } from "./output.ts";
+import { abortableSleep } from "./_retry.ts";
+
+/** Exit code: done. */
+export const EXIT_OK = 0;
+/** Exit code: the API or the network failed, or an expectation was not met. */
+export const EXIT_FAILED = 1;
+/** Exit code: bad usage or bad input. */
+export const EXIT_USAGE = 2;
+/** Exit code: interrupted (Ctrl-C). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Bad usage or bad input; the runner prints its one-line message and exits 2.
+ *
+ * @example Reject a flag value
+ * ```ts
+ * import { UsageError } from "./recipe.ts";
+ * throw new UsageError("Expected --limit to be from 1 to 1000, got 0");
+ * ```
+ */
+export class UsageError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message One line saying what was expected and what was seen.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * A stated expectation was not met (e.g. `--expect connected`); the runner prints it and exits 1.
+ *
+ * @example Fail an expectation
+ * ```ts
+ * import { ExpectationError } from "./recipe.ts";
+ * throw new ExpectationError("Expected setup state connected, got broken");
+ * ```
+ */
+export class ExpectationError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message One line.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpectationError";
+  }
+}
+
+/**
+ * The run was interrupted (Ctrl-C); the runner prints where it stopped and exits 130.
+ *
+ * @example Stop on interrupt
+ * ```ts
+ * import { Interrupted } from "./recipe.ts";
+ * throw new Interrupted("Interrupted after 10 of 20 connections");
+ * ```
+ */
+export class Interrupted extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message Where the run stopped.
+   */
+  constructor(message = "Interrupted") {
+    super(message);
+    this.name = "Interrupted";
+  }
+}
+
+/** One flag of a recipe. */
+export interface FlagSpec {
+  /** `string` takes a value; `boolean` does not. */
+  type: "string" | "boolean";
+  /** One line for `--help`. */
+  description: string;
+  /** May be repeated (values collected in a list). */
+  multiple?: boolean;
+  /** Must be given. */
+  required?: boolean;
+  /** Name of the value in `--help`, e.g. `ID`. */
+  valueName?: string;
+  /** One-letter alias. */
+  short?: string;
+}
+
+/** The parsed flags: string, boolean or list of strings per flag name (kebab-case, as typed). */
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
+/** What a recipe's `run` receives. */
+export interface RecipeContext {
+  /** Parsed flags; `--connector-id` is already folded into `connection-id`. */
+  readonly flags: Flags;
+  /** The client (created on first use; missing credentials end the run with exit 2). In `--dry-run`, only GETs are sent. */
+  readonly client: Atlas;
+  /** Where lines go. */
+  readonly out: Output;
+  /** The rotating file log (requests are logged by the client; log actions here). */
+  readonly log: RequestLog;
+  /** `--dry-run` was given. */
+  readonly dryRun: boolean;
+  /** `--json` was given. */
+  readonly json: boolean;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** Sleeps (injectable for tests). */
+  sleep(ms: number): Promise<void>;
+  /** The clock in epoch milliseconds (injectable for tests). */
+  now(): number;
+  /** Reads an environment variable (undefined when unset or not permitted). */
+  env(name: string): string | undefined;
+  /** A string flag's value, checked non-empty. Throws {@link UsageError} when required and missing. */
+  string(name: string, options?: { required?: boolean }): string | undefined;
+  /** A repeatable flag's values (empty list when absent). */
+  list(name: string): string[];
+  /** A Fivetran ID flag, checked: letters, digits, `_`, `-`, `.` only. */
+  id(name: string, options?: { required?: boolean }): string | undefined;
+  /** Reads and parses a JSON file; bad files are a {@link UsageError}. */
+  readJson(path: string, what: string): unknown;
+  /** Reads a secret from a file (trailing newline removed) and registers it for scrubbing. */
+  readSecret(path: string, what: string): string;
+  /** Registers strings that must never be printed or logged. */
+  addSecrets(...secrets: (string | undefined)[]): void;
+  /** Asks for consent to a destructive action: `--yes`, or a terminal prompt; otherwise a {@link UsageError}. */
+  confirm(question: string): Promise<void>;
+  /** Prints `Call:`, sends (or, in `--dry-run`, only prints) the request, prints `Response:`; returns the envelope. */
+  call<T = unknown>(method: HttpMethod, endpoint: string, payload?: unknown): Promise<Envelope<T>>;
+}
+
+/** Describes a recipe. */
+export interface RecipeSpec {
+  /** File name, e.g. `pause.ts`. */
+  name: string;
+  /** One line: what it does. */
+  summary: string;
+  /** More lines for `--help`. */
+  description?: string;
+  /** Example command lines (at least one). */
+  examples: string[];
+  /** The recipe's own flags (common flags are added). */
+  flags: Record<string, FlagSpec>;
+  /** Changes state: adds `--dry-run`. */
+  mutates?: boolean;
+  /** Destructive: adds `--yes`. */
+  destructive?: boolean;
+  /** Environment variables beyond the common ones, with a description. */
+  env?: Record<string, string>;
+  /** Permissions the recipe needs, for `--help` (the shebang names them too). */
+  permissions?: string;
+  /** The work; resolves to an exit code (default 0). */
+  run(ctx: RecipeContext): Promise<number | void>;
+}
+
+/** What tests (and `runMain`) can inject into a recipe run. */
+export interface RecipeDeps {
+  /** Receives stdout lines (default: console.log). */
+  stdout?: (line: string) => void;
+  /** Receives stderr lines (default: console.error). */
+  stderr?: (line: string) => void;
+  /** The log; default from `FIVETRAN_LOG_FILE`. */
+  log?: RequestLog;
+  /** Client options (credentials, base URL, fetch, retries, timeouts...); credentials here skip the environment. */
+  clientOptions?: AtlasOptions;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Sleep. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Clock. */
+  now?: () => number;
+  /** Whether stdin is a terminal (for consent prompts). */
+  isTerminal?: () => boolean;
+  /** Asks a question on the terminal; `null` when there is no answer. */
+  prompt?: (question: string) => string | null;
+}
+
+/** A recipe's entry point: resolves to its exit code. */
+export type RecipeMain = (args: string[], deps?: RecipeDeps) => Promise<number>;
+
+const COMMON_FLAGS: Record<string, FlagSpec> = {
+  help: { type: "boolean", short: "h", description: "Show this help and exit" },
+  json: { type: "boolean", description: "Print only machine-readable JSON on stdout" },
+};
+
+const ID_PATTERN = /^[A-Za-z0-9_.-]{1,200}$/;
+
+function allFlags(spec: RecipeSpec): Record<string, FlagSpec> {
+  const flags: Record<string, FlagSpec> = { ...spec.flags, ...COMMON_FLAGS };
+  if (spec.mutates) {
+    flags["dry-run"] = {
+      type: "boolean",
+      description: "Print the requests it would send (secrets masked); send nothing",
+    };
+  }
+  if (spec.destructive) flags.yes = { type: "boolean", short: "y", description: "Do it without asking" };
+  if (spec.flags["connection-id"]) {
+    flags["connector-id"] = { ...spec.flags["connection-id"], description: "Same as --connection-id", required: false };
+  }
+  return flags;
+}
+
+/**
+ * The `--help` text of a recipe.
+ *
+ * @example Show a recipe's help
+ * ```ts
+ * import { formatHelp } from "./recipe.ts";
+ * console.log(formatHelp({ name: "x.ts", summary: "Does x", examples: ["deno run -P recipes/x.ts"], flags: {}, run: async () => {} }));
+ * ```
+ */
+export function formatHelp(spec: RecipeSpec): string {
+  const flags = allFlags(spec);
+  const rows = Object.entries(flags).map(([name, f]) => {
+    const left = `${f.short ? `-${f.short}, ` : "    "}--${name}${
+      f.type === "string" ? ` ${f.valueName ?? "VALUE"}` : ""
+    }`;
+    const notes = [f.required ? "required" : "", f.multiple ? "repeatable" : ""].filter(Boolean).join(", ");
+    return `  ${left.padEnd(34)} ${f.description}${notes ? ` (${notes})` : ""}`;
+  });
+  const env = {
+    FIVETRAN_API_KEY: "API key (required, or FIVETRAN_CONFIG)",
+    FIVETRAN_API_SECRET: "API secret (required, or FIVETRAN_CONFIG)",
+    FIVETRAN_BASE_URL: "API base URL (default https://api.fivetran.com/v1; the sandbox prints its own)",
+    FIVETRAN_CONFIG: 'JSON file {"fivetran": {"api_key": "...", "api_secret": "..."}}',
+    FIVETRAN_LOG_FILE: "Rotating log file (default logs/fivetran.log; 'off' to disable)",
+    NO_COLOR: "Plain output when set",
+    ...spec.env,
+  };
+  const envRows = Object.entries(env).map(([k, v]) => `  ${k.padEnd(34)} ${v}`);
+  return [
+    `${spec.name} — ${spec.summary}`,
+    ...(spec.description ? ["", spec.description] : []),
+    "",
+    "Flags:",
+    ...rows,
+    "",
+    "Example:",
+    ...spec.examples.map((e) => `  ${e}`),
+    "",
+    "Environment:",
+    ...envRows,
+    "",
+    `Exit codes: 0 done, 1 API/network failure or expectation not met, 2 bad usage or input, 130 interrupted.${
+      spec.permissions ? `\nPermissions: ${spec.permissions}` : ""
+    }`,
+  ].join("\n");
+}
+
+/**
+ * Defines a recipe and returns its `main(args, deps?)`, which never throws: it prints one line on failure
+ * and resolves to the exit code.
+ *
+ * @example A minimal recipe
+ * ```ts
+ * import { defineRecipe } from "./recipe.ts";
+ * export const main = defineRecipe({
+ *   name: "account.ts",
+ *   summary: "Show the account",
+ *   examples: ["deno run -P recipes/account.ts"],
+ *   flags: {},
+ *   async run(ctx) {
+ *     const response = await ctx.call("GET", "account/info");
+ *     ctx.out.detail(JSON.stringify(response.data));
+ *   },
+ * });
+ * ```
+ */
+export function defineRecipe(spec: RecipeSpec): RecipeMain {
+  return async (args: string[], deps: RecipeDeps = {}): Promise<number> => {
+    const flagsSpec = allFlags(spec);
+    const wantsJson = args.includes("--json");
+    const out = new Output({
+      json: wantsJson,
+      ...(deps.stdout ? { stdout: deps.stdout } : {}),
+      ...(deps.stderr ? { stderr: deps.stderr } : {}),
+    });
+    let log: RequestLog | undefined;
+    const secrets: string[] = [];
+    try {
+      let parsed;
+      try {
+        parsed = parseArgs({
+          args,
+          options: Object.fromEntries(
+            Object.entries(flagsSpec).map(([name, f]) => [
+              name,
+              { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) },
+            ]),
+          ),
+          strict: true,
+          allowPositionals: false,
+        });
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+      }
+      const flags: Flags = { ...parsed.values } as Flags;
+      if (flags.help) {
+        out.line(formatHelp(spec));
+        return EXIT_OK;
+      }
+      if (flags["connector-id"] !== undefined) {
+        if (flags["connection-id"] !== undefined) {
+          throw new UsageError("Expected one of --connection-id or --connector-id, got both");
+        }
+        flags["connection-id"] = flags["connector-id"];
+        delete flags["connector-id"];
+      }
+      for (const [name, f] of Object.entries(spec.flags)) {
+        if (f.required && (flags[name] === undefined || (Array.isArray(flags[name]) && flags[name].length === 0))) {
+          throw new UsageError(`Missing --${name} (see --help)`);
+        }
+      }
+      const dryRun = flags["dry-run"] === true;
+      const json = flags.json === true;
+      const signal = deps.signal ?? new AbortController().signal;
+      const sleep = deps.sleep ?? abortableSleep;
+      const now = deps.now ?? Date.now;
+      log = deps.log ?? openLogFromEnv();
+      const theLog = log;
+      let client: Atlas | undefined;
+      const realClient = (): Atlas => {
+        if (client) return client;
+        const given = deps.clientOptions ?? {};
+        const config = given.apiKey && given.apiSecret
+          ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
+          : loadConfig();
+        theLog.addSecrets(config.apiKey, config.apiSecret);
+        client = createAtlas({
+          logger: theLog.logger,
+          onWarning: (m) => out.warn(m),
+          ...given,
+          ...config,
+        });
+        return client;
+      };
+      const dryClient: Atlas = {
+        get baseUrl() {
+          return realClient().baseUrl;
+        },
+        request<T>(method: HttpMethod, endpoint: string, payload?: unknown, options?: object) {
+          if (method === "GET") return realClient().request<T>(method, endpoint, payload, options);
+          theLog.write("info", `dry-run: would send ${method} ${endpoint}`);
+          return Promise.resolve({
+            code: "DryRun",
+            message: "Not sent (--dry-run)",
+            data: maskSecrets(payload) as T,
+          });
+        },
+        paginate: (endpoint, options) => realClient().paginate(endpoint, options),
+      };
+      const env = (name: string) => {
+        try {
+          const v = Deno.env.get(name);
+          return v === undefined || v === "" ? undefined : v;
+        } catch (error) {
+          if (error instanceof Deno.errors.NotCapable) return undefined;
+          throw error;
+        }
+      };
+      const string = (name: string, options: { required?: boolean } = {}) => {
+        const v = flags[name];
+        if (v === undefined) {
+          if (options.required) throw new UsageError(`Missing --${name} (see --help)`);
+          return undefined;
+        }
+        if (typeof v !== "string" || v.trim() === "") {
+          throw new UsageError(`Expected --${name} to have a value, got '${String(v)}'`);
+        }
+        return v.trim();
+      };
+      const ctx: RecipeContext = {
+        flags,
+        get client() {
+          return dryRun ? dryClient : realClient();
+        },
+        out,
+        log: theLog,
+        dryRun,
+        json,
+        signal,
+        sleep: (ms) => sleep(ms, signal),
+        now,
+        env,
+        string,
+        list: (name) => {
+          const v = flags[name];
+          const values = v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
+          for (const value of values) {
+            if (value.trim() === "") throw new UsageError(`Expected --${name} to have a value, got ''`);
+          }
+          return values.map((value) => value.trim());
+        },
+        id: (name, options = {}) => {
+          const v = string(name, options);
+          if (v !== undefined && !ID_PATTERN.test(v)) {
+            throw new UsageError(
+              `Expected --${name} to be a Fivetran ID (letters, digits, _ - .), got '${v.slice(0, 60)}'`,
+            );
+          }
+          return v;
+        },
+        readJson: (path, what) => readJsonFile(path, what),
+        readSecret: (path, what) => {
+          let text: string;
+          try {
+            text = Deno.readTextFileSync(path);
+          } catch (error) {
+            if (error instanceof Deno.errors.NotCapable) throw error;
+            throw new UsageError(`Cannot read ${what} file '${path}': ${firstLine(error)}`);
+          }
+          const secret = text.replace(/\r?\n$/, "");
+          if (secret.trim() === "") {
+            throw new UsageError(`Expected ${what} file '${path}' to hold a value, it is empty`);
+          }
+          secrets.push(secret);
+          theLog.addSecrets(secret);
+          return secret;
+        },
+        addSecrets: (...more) => {
+          for (const s of more) {
+            if (s) {
+              secrets.push(s);
+              theLog.addSecrets(s);
+            }
+          }
+        },
+        confirm: async (question) => {
+          if (flags.yes === true || dryRun) return;
+          const isTerminal = deps.isTerminal ?? (() => Deno.stdin.isTerminal());
+          if (!isTerminal()) {
+            throw new UsageError(`Refusing without consent: ${question} Add --yes (stdin is not a terminal)`);
+          }
+          const ask = deps.prompt ?? ((q: string) => prompt(q));
+          const answer = await Promise.resolve(ask(`${question} [y/N]`));
+          if (!answer || !/^y(es)?$/i.test(answer.trim())) throw new UsageError("Not confirmed; nothing was changed");
+        },
+        call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
+          out.call(method, endpoint, payload);
+          const response = await ctx.client.request<T>(method, endpoint, payload);
+          out.response(response.code);
+          return response;
+        },
+      };
+      const code = await spec.run(ctx);
+      return code ?? EXIT_OK;
+    } catch (error) {
+      const { code, message } = classify(error);
+      out.error(scrub(message, secrets));
+      log?.write(code === EXIT_USAGE ? "warn" : "error", `${spec.name}: ${message}`);
+      return code;
+    } finally {
+      if (!deps.log) log?.close();
+    }
+  };
+}
+
+function classify(error: unknown): { code: number; message: string } {
+  if (error instanceof UsageError || error instanceof ConfigError) return { code: EXIT_USAGE, message: error.message };
+  if (error instanceof ExpectationError) return { code: EXIT_FAILED, message: error.message };
+  if (error instanceof Interrupted) return { code: EXIT_INTERRUPTED, message: error.message };
+  if (error instanceof AtlasError) {
+    if (error.kind === "aborted") return { code: EXIT_INTERRUPTED, message: "Interrupted" };
+    return { code: EXIT_FAILED, message: error.message };
+  }
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return { code: EXIT_USAGE, message: permissionMessage(error) };
+  }
+  if (error instanceof TypeError || error instanceof RangeError) {
+    return { code: EXIT_USAGE, message: firstLine(error) };
+  }
+  return { code: EXIT_FAILED, message: `Unexpected error: ${firstLine(error)}` };
+}
+
+/**
+ * One line for a missing permission, naming the flag to add.
+ *
+ * @example Explain a missing permission
+ * ```ts
+ * import { permissionMessage } from "./recipe.ts";
+ * permissionMessage(new Deno.errors.NotCapable('Requires net access to "api.fivetran.com:443", run again with the --allow-net flag'));
+ * ```
+ */
+export function permissionMessage(error: Error): string {
+  const text = firstLine(error);
+  const flag = text.match(/--allow-[a-z-]+/)?.[0];
+  const what = text.match(/Requires (\w+) access(?: to "?([^",]+)"?)?/);
+  const target = what ? `${what[1]} access${what[2] ? ` to ${what[2]}` : ""}` : text;
+  return `Missing permission: ${target}. Run again with ${
+    flag ?? "the matching --allow-* flag"
+  } (or use the shebang / deno run -P)`;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  if (!path) throw new UsageError(`Expected a path for the ${what} file, got ''`);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`Cannot read ${what} file '${path}': ${firstLine(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Expected ${what} file '${path}' to hold JSON: ${firstLine(error)}`);
+  }
+}
+
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("******");
+  return out;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0].slice(0, 300);
+}
+
+/**
+ * Runs a recipe as a program: wires Ctrl-C to an abort signal (a second Ctrl-C exits at once) and exits
+ * with the recipe's code.
+ *
+ * @example The last line of a recipe
+ * ```ts
+ * import { defineRecipe, runMain } from "./recipe.ts";
+ * export const main = defineRecipe({ name: "x.ts", summary: "x", examples: [], flags: {}, run: async () => {} });
+ * if (import.meta.main) await runMain(main);
+ * ```
+ */
+export async function runMain(main: RecipeMain): Promise<never> {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) Deno.exit(EXIT_INTERRUPTED);
+    controller.abort(new Interrupted());
+  };
+  try {
+    Deno.addSignalListener("SIGINT", onInterrupt);
+  } catch {
+    // Signals are not available (e.g. on some platforms); Ctrl-C then ends the process at once.
+  }
+  const code = await main(Deno.args, { signal: controller.signal });
+  Deno.exit(code);
+}
+
+/** The environment variables recipes read, for permission flags. */
+export const RECIPE_ENV = ENV_VARS;
