@@ -88,19 +88,20 @@ export class RateLimitPacer {
 
   /** Waits until a request may be sent: after any shared pause, and in its slot when pacing. */
   async wait(signal?: AbortSignal): Promise<void> {
+    // Sleep out a shared pause; sleep again only if another 429 extended it meanwhile.
     for (;;) {
+      const pauses = this.#pauses;
       const now = this.#now();
-      if (this.#pausedUntil > now) {
-        await this.#sleep(this.#pausedUntil - now, signal);
-        continue;
-      }
-      const interval = this.#interval();
-      if (interval === 0) return;
-      const slot = Math.max(now, this.#nextSlot);
-      this.#nextSlot = slot + interval;
-      if (slot > now) await this.#sleep(slot - now, signal);
-      return;
+      if (this.#pausedUntil <= now) break;
+      await this.#sleep(this.#pausedUntil - now, signal);
+      if (this.#pauses === pauses) break;
     }
+    const interval = this.#interval();
+    if (interval === 0) return;
+    const now = this.#now();
+    const slot = Math.max(now, this.#nextSlot);
+    this.#nextSlot = slot + interval;
+    if (slot > now) await this.#sleep(slot - now, signal);
   }
 
   /** Records an answer's budget headers. */
