@@ -7,7 +7,7 @@
  */
 
 import { styleText } from "node:util";
-import { maskSecrets } from "./mask.ts";
+import { maskSecrets, scrubText } from "./mask.ts";
 
 /** Colours the toolkit uses. */
 export type Colour = "cyan" | "green" | "magenta" | "red" | "yellow" | "blue" | "gray" | "bold";
@@ -128,6 +128,7 @@ export class Output {
   readonly jsonMode: boolean;
   #out: (line: string) => void;
   #err: (line: string) => void;
+  #secrets: string[] = [];
 
   /**
    * Creates an output.
@@ -140,11 +141,16 @@ export class Output {
       stderr = (line: string) => console.error(line),
       json = false,
     } = options;
-    this.#out = stdout;
-    this.#err = stderr;
+    this.#out = (line) => stdout(scrubText(line, this.#secrets));
+    this.#err = (line) => stderr(scrubText(line, this.#secrets));
     this.jsonMode = json;
     this.colour = options.colour ?? (options.stdout ? false : colourEnabled(Deno.stdout));
     this.colourErr = options.colourErr ?? (options.stderr ? false : colourEnabled(Deno.stderr));
+  }
+
+  /** Registers strings (API secret, passwords read from files) that are replaced by `******` in every line. */
+  addSecrets(...secrets: (string | undefined)[]): void {
+    for (const secret of secrets) if (secret && secret.length >= 4) this.#secrets.push(secret);
   }
 
   /** A human line: stdout normally, stderr in JSON mode so stdout stays machine-readable. */

@@ -294,7 +294,6 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       ...(deps.stderr ? { stderr: deps.stderr } : {}),
     });
     let log: RequestLog | undefined;
-    const secrets: string[] = [];
     try {
       let parsed;
       try {
@@ -310,7 +309,9 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           allowPositionals: false,
         });
       } catch (error) {
-        throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+        // parseArgs quotes the offending value; a stray value may be a secret typed in the wrong place.
+        const reason = (error as Error).message.split("\n")[0].replace(/^(Unexpected argument) '.*'/s, "$1");
+        throw new UsageError(`${reason} (see --help)`);
       }
       const flags: Flags = { ...parsed.values } as Flags;
       if (flags.help) {
@@ -344,6 +345,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
           : loadConfig();
         theLog.addSecrets(config.apiKey, config.apiSecret);
+        out.addSecrets(config.apiKey, config.apiSecret);
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
@@ -431,14 +433,14 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           if (secret.trim() === "") {
             throw new UsageError(`Expected ${what} file '${path}' to hold a value, it is empty`);
           }
-          secrets.push(secret);
+          out.addSecrets(secret);
           theLog.addSecrets(secret);
           return secret;
         },
         addSecrets: (...more) => {
           for (const s of more) {
             if (s) {
-              secrets.push(s);
+              out.addSecrets(s);
               theLog.addSecrets(s);
             }
           }
@@ -464,7 +466,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       return code ?? EXIT_OK;
     } catch (error) {
       const { code, message } = classify(error);
-      out.error(scrub(message, secrets));
+      out.error(message);
       log?.write(code === EXIT_USAGE ? "warn" : "error", `${spec.name}: ${message}`);
       return code;
     } finally {
@@ -523,12 +525,6 @@ function readJsonFile(path: string, what: string): unknown {
   } catch (error) {
     throw new UsageError(`Expected ${what} file '${path}' to hold JSON: ${firstLine(error)}`);
   }
-}
-
-function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("******");
-  return out;
 }
 
 function firstLine(error: unknown): string {

@@ -1,0 +1,196 @@
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+/**
+ * new_user.ts — invite a user to the Fivetran account (`POST /v1/users`): Fivetran emails them an
+ * invitation. The user comes from flags or from a `--payload FILE` of JSON (flags override the file's
+ * fields). The email is checked before anything is sent, and a `--role` is checked against the account
+ * roles the API lists.
+ *
+ * ```sh
+ * deno run -P recipes/new_user.ts --email jane@example.com --given-name Jane --family-name Doe --role "Account Reviewer"
+ * deno run -P recipes/new_user.ts --payload recipes/examples/user.json --dry-run
+ * ```
+ *
+ * @module
+ */
+import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
+import { AtlasError, type Envelope } from "../lib/client.ts";
+import type { RecipeContext } from "../lib/recipe.ts";
+import { renderTable } from "../lib/table.ts";
+
+/** The fields of a create_user request (the spec's requestBody), with the flag that sets each. */
+const FIELDS: Record<string, string> = {
+  email: "email",
+  given_name: "given-name",
+  family_name: "family-name",
+  phone: "phone",
+  picture: "picture",
+  role: "role",
+};
+const REQUIRED = ["email", "given_name", "family_name"];
+const EMAIL =
+  /^[^\s@"<>(),;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+interface User {
+  id?: string;
+  email?: string;
+  given_name?: string;
+  family_name?: string;
+  role?: string | null;
+  invited?: boolean;
+  active?: boolean;
+}
+
+/** Runs the recipe: `main(args)` resolves to the exit code. */
+export const main = defineRecipe({
+  name: "new_user.ts",
+  summary: "Invite a user to the account (POST users)",
+  description: [
+    "The user's fields come from the flags or from --payload FILE, a JSON object with email, given_name,",
+    "family_name and optionally phone, picture and role (flags override the file). Fivetran sends the",
+    "invitation email. Creates are never retried: after a network error, check the account's users before",
+    "running it again.",
+  ].join("\n"),
+  examples: [
+    'deno run -P recipes/new_user.ts --email jane@example.com --given-name Jane --family-name Doe --role "Account Reviewer"',
+    "deno run -P recipes/new_user.ts --payload recipes/examples/user.json --dry-run",
+  ],
+  flags: {
+    email: { type: "string", valueName: "EMAIL", description: "Email address the invitation goes to" },
+    "given-name": { type: "string", valueName: "NAME", description: "First name" },
+    "family-name": { type: "string", valueName: "NAME", description: "Last name" },
+    phone: { type: "string", valueName: "PHONE", description: "Phone number, e.g. +14155550100" },
+    picture: { type: "string", valueName: "URL", description: "Avatar: an https URL or a data: URI" },
+    role: { type: "string", valueName: "ROLE", description: 'Account role, e.g. "Account Reviewer"' },
+    payload: { type: "string", valueName: "FILE", description: "JSON file with the user's fields" },
+  },
+  mutates: true,
+  permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read (payload file) --allow-write=logs",
+  async run(ctx) {
+    const user = buildUser(ctx);
+    if (typeof user.role === "string") await checkRole(ctx, user.role);
+    let response: Envelope<User>;
+    try {
+      response = await ctx.call<User>("POST", "users", user);
+    } catch (error) {
+      // No clear answer (5xx, network): the invitation may have gone out. Look the email up instead of guessing.
+      if (!(error instanceof AtlasError) || !(error.status === 0 || error.status >= 500)) throw error;
+      const email = user.email.toLowerCase();
+      const users = ctx.client.paginate<User>("users", { limit: 1000, signal: ctx.signal });
+      let found: User | undefined;
+      for await (const u of users) if (u.email?.toLowerCase() === email) found = u;
+      if (!found) throw new ExpectationError(`${error.message} (no user ${user.email} exists: nothing was created)`);
+      ctx.out.warn(`${error.message} — but user ${found.id} with that email exists: the invitation went through`);
+      response = { code: "Success", data: found };
+    }
+    if (ctx.dryRun) {
+      if (ctx.json) ctx.out.json({ dry_run: true, request: { method: "POST", endpoint: "users", payload: user } });
+      else ctx.out.detail(`Dry run: would invite ${user.email}; nothing was sent`);
+      return 0;
+    }
+    const created = response.data ?? {};
+    ctx.log.write("info", `new_user.ts: invited user ${created.id ?? "?"} (${created.email ?? user.email})`);
+    if (ctx.json) {
+      ctx.out.json({ user: created });
+      return 0;
+    }
+    ctx.out.detail(`Invited ${created.email ?? user.email} as user ${created.id ?? "(no id returned)"}`);
+    ctx.out.line(renderTable([created], [
+      { header: "ID", value: (u) => u.id },
+      { header: "Email", value: (u) => u.email },
+      { header: "Name", value: (u) => [u.given_name, u.family_name].filter(Boolean).join(" ") },
+      { header: "Role", value: (u) => u.role ?? "" },
+      { header: "Invited", value: (u) => u.invited },
+    ]));
+    return 0;
+  },
+});
+
+function buildUser(ctx: RecipeContext): Record<string, string> {
+  const file = ctx.string("payload");
+  const user: Record<string, unknown> = {};
+  if (file !== undefined) {
+    const payload = ctx.readJson(file, "payload");
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+      throw new UsageError(
+        `Expected payload file '${file}' to hold a JSON object with email, given_name and family_name, got ${
+          kind(payload)
+        }`,
+      );
+    }
+    const unknown = Object.keys(payload).filter((k) => !(k in FIELDS));
+    if (unknown.length) {
+      throw new UsageError(
+        `Expected payload file '${file}' to have only ${Object.keys(FIELDS).join(", ")}; got ${unknown.join(", ")}`,
+      );
+    }
+    for (const [key, value] of Object.entries(payload)) {
+      if (typeof value !== "string" || value.trim() === "") {
+        throw new UsageError(
+          `Expected '${key}' in payload file '${file}' to be a non-empty string, got ${kind(value)}`,
+        );
+      }
+      user[key] = value.trim();
+    }
+  }
+  for (const [field, flag] of Object.entries(FIELDS)) {
+    const value = ctx.string(flag);
+    if (value !== undefined) user[field] = value;
+  }
+  const missing = REQUIRED.filter((f) => user[f] === undefined);
+  if (missing.length) {
+    throw new UsageError(
+      `Missing ${missing.map((f) => `--${FIELDS[f]}`).join(", ")} (or ${missing.join(", ")} in --payload; see --help)`,
+    );
+  }
+  const email = String(user.email);
+  if (email.length > 254 || !EMAIL.test(email)) {
+    throw new UsageError(`Expected --email to be an email address like jane@example.com, got '${email.slice(0, 80)}'`);
+  }
+  if (user.phone !== undefined && !/^\+?[0-9][0-9 ().-]{3,30}$/.test(String(user.phone))) {
+    throw new UsageError(`Expected --phone to be a phone number like +14155550100, got '${String(user.phone)}'`);
+  }
+  if (
+    user.picture !== undefined &&
+    !/^(https?:\/\/[^\s]+|data:image\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+)$/.test(String(user.picture))
+  ) {
+    throw new UsageError(
+      `Expected --picture to be an http(s) URL or a data:image/...;base64 URI, got '${
+        String(user.picture).slice(0, 60)
+      }'`,
+    );
+  }
+  return user as Record<string, string>;
+}
+
+/** Checks the role against the account roles the API lists; skips the check (with a warning) if it cannot list them. */
+async function checkRole(ctx: RecipeContext, role: string): Promise<void> {
+  let roles: { name?: string; scope?: string[]; is_deprecated?: boolean; replacement_role_name?: string }[];
+  try {
+    roles = await Array.fromAsync(ctx.client.paginate<(typeof roles)[number]>("roles", { limit: 1000 }));
+  } catch (error) {
+    ctx.out.warn(`Could not list the account roles to check --role (${(error as Error).message}); sending it as given`);
+    return;
+  }
+  const account = roles.filter((r) => !Array.isArray(r.scope) || r.scope.includes("ACCOUNT"));
+  const found = account.find((r) => r.name === role);
+  if (!found) {
+    throw new UsageError(
+      `Expected --role to be an account role (${account.map((r) => r.name).join(", ")}), got '${role}'`,
+    );
+  }
+  if (found.is_deprecated) {
+    ctx.out.warn(
+      `Role '${role}' is deprecated${found.replacement_role_name ? `; use '${found.replacement_role_name}'` : ""}`,
+    );
+  }
+}
+
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `'${value.slice(0, 40)}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+if (import.meta.main) await runMain(main);
