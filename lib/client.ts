@@ -366,6 +366,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
     const timer = setTimeout(() => controller.abort(new TimeoutMarker()), perAttemptTimeout);
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) controller.abort(signal.reason);
     try {
       const headers: Record<string, string> = {
         Authorization: authorization,
@@ -382,6 +383,15 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
     }
   }
 
+  function warnLegacy(target: { legacy: boolean; path: string }): void {
+    if (!target.legacy || legacyWarned) return;
+    legacyWarned = true;
+    const message =
+      `Deprecated: 'connectors' endpoints were renamed 'connections' by Fivetran (old paths answer 404); sending '${target.path}' instead`;
+    onWarning?.(message);
+    log({ level: "warn", message });
+  }
+
   async function request<T>(
     method: HttpMethod,
     endpoint: string,
@@ -392,13 +402,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
       throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${String(method)}'`);
     }
     const target = normalizeEndpoint(endpoint);
-    if (target.legacy && !legacyWarned) {
-      legacyWarned = true;
-      const message =
-        `Deprecated: 'connectors' endpoints were renamed 'connections' by Fivetran (old paths answer 404); sending '${target.path}' instead`;
-      onWarning?.(message);
-      log({ level: "warn", message });
-    }
+    warnLegacy(target);
     const url = joinUrl(base, target.endpoint);
     const body = bodyFor(method, payload);
     const accept = acceptFor(target.path);
@@ -408,14 +412,29 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
     const payloadNote = body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`;
 
     for (let n = 1;; n++) {
-      await pacer?.wait(signal);
-      const started = now();
       const fail = (init: Omit<AtlasErrorInit, "method" | "path" | "attempts">) =>
-        new AtlasError({ ...init, method, path: target.path, attempts: n });
+        new AtlasError({
+          ...init,
+          code: scrubText(init.code, secrets),
+          fivetranMessage: scrubText(init.fivetranMessage, secrets),
+          method,
+          path: target.path,
+          attempts: n,
+        });
+      // A wait (pacer or backoff) that the caller's signal ends rejects like an aborted request.
+      const pause = (waiting: Promise<void> | undefined) =>
+        waiting?.catch((error) => {
+          if (!signal?.aborted) throw error;
+          throw fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause: error });
+        });
+      await pause(pacer?.wait(signal));
+      const started = now();
       let result: { response: Response; text: string };
       try {
         result = await attempt(method, url, body, accept, perAttemptTimeout, signal);
       } catch (error) {
+        // A missing --allow-net is the caller's to fix, not a network failure to retry.
+        if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) throw error;
         const duration = now() - started;
         if (signal?.aborted) {
           log(line("warn", method, target.endpoint, 0, duration, n, "aborted"));
@@ -429,7 +448,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
           : `Network error: ${firstLine((error as Error)?.message ?? String(error))}`;
         log(line("warn", method, target.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
         if (idempotent && n <= maxRetries) {
-          await sleep(backoff(n, retryDelay, maxRetryDelay, random), signal);
+          await pause(sleep(backoff(n, retryDelay, maxRetryDelay, random), signal));
           continue;
         }
         throw fail({
@@ -486,7 +505,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
           ? Math.min(retryAfterMs, maxRetryAfter * 1000)
           : backoff(n, retryDelay, maxRetryDelay, random);
         if (status === 429 && pacer) pacer.pause(wait);
-        else await sleep(wait, signal);
+        else await pause(sleep(wait, signal));
         continue;
       }
       throw fail({
@@ -505,6 +524,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
       throw new RangeError(`Expected limit to be an integer from 1 to 1000, got ${limit}`);
     }
     const target = normalizeEndpoint(endpoint);
+    warnLegacy(target);
     const q = target.endpoint.indexOf("?");
     const path = q === -1 ? target.endpoint : target.endpoint.slice(0, q);
     const query = new URLSearchParams(q === -1 ? "" : target.endpoint.slice(q + 1));

@@ -106,7 +106,10 @@ export function openLog(options: LogOptions = {}): RequestLog {
   let closed = false;
   const write = (level: AtlasLogEntry["level"], message: string) => {
     if (closed) return;
-    const text = scrubText(message.replace(/[\r\n]+/g, " "), known);
+    let text = scrubText(message.replace(/[\r\n]+/g, " "), known);
+    // One line must fit in a file, or rotation could not keep files under the limit.
+    const room = Math.min(16_384, Math.floor(maxBytes / 2));
+    if (text.length > room) text = `${text.slice(0, room - 40)}... (${text.length} characters, truncated)`;
     const timestamp = now();
     const logLevel: LogLevel = level === "warn" ? "warning" : level;
     sink({

@@ -1,0 +1,148 @@
+// Failures: one error class with status, code, message, method and path; non-JSON bodies; masking.
+import assert from "node:assert/strict";
+import { AtlasError, type AtlasLogEntry, type AtlasOptions, createAtlas } from "../mod.ts";
+import { fakeTime, rejection, startServer, type TestServer } from "./_server.ts";
+
+const KEY = "key-1234abcd";
+const SECRET = "sec-5678efgh";
+const AUTH = `Basic ${btoa(`${KEY}:${SECRET}`)}`;
+
+function clientFor(server: TestServer, options: AtlasOptions = {}) {
+  const time = fakeTime();
+  return createAtlas({
+    apiKey: KEY,
+    apiSecret: SECRET,
+    baseUrl: server.baseUrl,
+    sleep: time.sleep,
+    now: time.now,
+    maxRetries: 0,
+    ...options,
+  });
+}
+
+async function atlasError(fn: () => Promise<unknown>): Promise<AtlasError> {
+  const error = await rejection(fn);
+  assert.ok(error instanceof AtlasError, `expected an AtlasError, got ${error}`);
+  return error;
+}
+
+Deno.test("AtlasError carries status, Fivetran code and message, method, path and attempts, in one line", async () => {
+  await using server = startServer([{
+    status: 404,
+    body: { code: "NotFound_Connection", message: "Connection with id 'abc' doesn't exist" },
+  }]);
+  const error = await atlasError(() => clientFor(server).request("GET", "connections/abc?x=1"));
+  assert.equal(error.name, "AtlasError");
+  assert.ok(error instanceof Error);
+  assert.equal(error.kind, "http");
+  assert.equal(error.status, 404);
+  assert.equal(error.code, "NotFound_Connection");
+  assert.equal(error.fivetranMessage, "Connection with id 'abc' doesn't exist");
+  assert.equal(error.method, "GET");
+  assert.equal(error.path, "connections/abc");
+  assert.equal(error.attempts, 1);
+  assert.equal(error.retryAfter, undefined);
+  assert.equal(
+    error.message,
+    "GET connections/abc failed: HTTP 404 NotFound_Connection: Connection with id 'abc' doesn't exist",
+  );
+});
+
+Deno.test("an HTML 502 body gives an AtlasError with status 502 and a short snippet, not a JSON parse error", async () => {
+  const html = `<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>${
+    "<p>The upstream server is unavailable.</p>".repeat(100)
+  }</body></html>`;
+  await using server = startServer([{ status: 502, body: html, headers: { "content-type": "text/html" } }]);
+  const error = await atlasError(() => clientFor(server).request("GET", "groups"));
+  assert.equal(error.kind, "http");
+  assert.equal(error.status, 502);
+  assert.equal(error.code, "BadGateway");
+  assert.match(error.message, /^GET groups failed: HTTP 502 BadGateway: Non-JSON answer: text\/html '502 Bad Gateway/);
+  assert.ok(error.message.length < 250, `message too long: ${error.message.length}`);
+  assert.ok(!error.message.includes("<"), error.message);
+  assert.ok(!/JSON\.parse|Unexpected token|SyntaxError/.test(error.message), error.message);
+  assert.ok(!error.message.includes("\n"));
+});
+
+Deno.test("an error body that is JSON without a message, or empty, still gives a clear AtlasError", async () => {
+  await using server = startServer([
+    { status: 400, body: { code: "InvalidInput" } },
+    { status: 503, body: "" },
+    { status: 409, body: { message: "Sync in progress" } },
+  ]);
+  const client = clientFor(server);
+  const noMessage = await atlasError(() => client.request("GET", "groups"));
+  assert.equal(noMessage.code, "InvalidInput");
+  assert.equal(noMessage.fivetranMessage, "No message");
+  const empty = await atlasError(() => client.request("GET", "groups"));
+  assert.equal(empty.status, 503);
+  assert.equal(empty.code, "ServiceUnavailable");
+  assert.match(empty.fivetranMessage, /empty/);
+  const noCode = await atlasError(() => client.request("POST", "connections/x/resync", {}));
+  assert.equal(noCode.code, "Conflict");
+  assert.equal(noCode.fivetranMessage, "Sync in progress");
+});
+
+Deno.test("a non-JSON 200 is an AtlasError of kind invalid-response", async () => {
+  await using server = startServer([
+    { body: "OK, done", headers: { "content-type": "text/plain" } },
+    { body: "[1, 2, 3]", headers: { "content-type": "application/json" } },
+    { body: '{"data": {}}' },
+  ]);
+  const client = clientFor(server);
+  for (let i = 0; i < 3; i++) {
+    const error = await atlasError(() => client.request("GET", "groups"));
+    assert.equal(error.kind, "invalid-response");
+    assert.equal(error.status, 200);
+    assert.equal(error.code, "InvalidResponse");
+    assert.match(error.message, /^GET groups failed: HTTP 200 InvalidResponse: Expected a JSON envelope/);
+  }
+  assert.equal(server.requests.length, 3);
+});
+
+Deno.test("error messages and log lines mask the API secret and the Authorization header a server echoes", async () => {
+  await using server = startServer([
+    { status: 401, body: { code: "AuthFailed", message: `Bad credentials ${AUTH} for ${KEY}:${SECRET}` } },
+    { status: 502, body: `<html>proxy saw Authorization: ${AUTH}</html>`, headers: { "content-type": "text/html" } },
+    { body: `echo ${SECRET}`, headers: { "content-type": "text/plain" } },
+  ]);
+  const entries: AtlasLogEntry[] = [];
+  const client = clientFor(server, { logger: (entry) => entries.push(entry) });
+  for (let i = 0; i < 3; i++) {
+    const error = await atlasError(() => client.request("GET", "groups"));
+    for (const secret of [SECRET, KEY, btoa(`${KEY}:${SECRET}`)]) {
+      assert.ok(!error.message.includes(secret), `error ${i} leaks: ${error.message}`);
+      assert.ok(!error.fivetranMessage.includes(secret), `error ${i} leaks: ${error.fivetranMessage}`);
+    }
+    assert.match(error.message, /\*\*\*\*\*\*/);
+  }
+  const logged = JSON.stringify(entries);
+  assert.ok(!logged.includes(SECRET) && !logged.includes(btoa(`${KEY}:${SECRET}`)), logged);
+});
+
+Deno.test("a request log entry per attempt carries method, path, status, duration and attempt, payload masked", async () => {
+  await using server = startServer([
+    { status: 503, body: { code: "Unavailable" } },
+    { body: { code: "Success" } },
+  ]);
+  const entries: AtlasLogEntry[] = [];
+  const client = clientFor(server, { logger: (entry) => entries.push(entry), maxRetries: 1 });
+  await client.request("PATCH", "connections/abc?x=1", {
+    paused: true,
+    config: { user: "etl", password: "hunter2", private_key: "-----BEGIN", token: "t0k3n", secret: "s3cr3t" },
+  });
+  assert.equal(entries.length, 2);
+  assert.deepEqual(entries.map((e) => [e.level, e.method, e.path, e.status, e.attempt]), [
+    ["warn", "PATCH", "connections/abc?x=1", 503, 1],
+    ["info", "PATCH", "connections/abc?x=1", 200, 2],
+  ]);
+  assert.match(entries[0].message, /^PATCH connections\/abc\?x=1 503 \d+ms attempt=1 Unavailable$/);
+  assert.equal(
+    entries[1].message.replace(/ \d+ms /, " Nms "),
+    'PATCH connections/abc?x=1 200 Nms attempt=2 payload={"paused":true,"config":{"user":"etl","password":"******",' +
+      '"private_key":"******","token":"******","secret":"******"}}',
+  );
+  for (const e of entries) assert.equal(typeof e.durationMs, "number");
+  // The server still got the real values.
+  assert.equal(JSON.parse(server.requests[1].body).config.password, "hunter2");
+});

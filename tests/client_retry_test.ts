@@ -1,0 +1,303 @@
+// Retries: 429 and Retry-After, 5xx backoff, creates never repeated, network errors, timeouts, aborts.
+import assert from "node:assert/strict";
+import { AtlasError, type AtlasOptions, createAtlas } from "../mod.ts";
+import { abortableSleep, backoff, parseRetryAfter } from "../lib/_retry.ts";
+import { fakeTime, rejection, startHangUpServer, startServer } from "./_server.ts";
+
+const OK = { body: { code: "Success", data: { id: "g1" } } };
+
+function setup(baseUrl: string, options: AtlasOptions = {}) {
+  const time = fakeTime();
+  const client = createAtlas({
+    apiKey: "my-key",
+    apiSecret: "my-secret",
+    baseUrl,
+    sleep: time.sleep,
+    now: time.now,
+    random: () => 0.5,
+    retryDelay: 1000,
+    ...options,
+  });
+  return { client, time };
+}
+
+async function atlasError(fn: () => Promise<unknown>): Promise<AtlasError> {
+  const error = await rejection(fn);
+  assert.ok(error instanceof AtlasError, `expected an AtlasError, got ${error}`);
+  return error;
+}
+
+Deno.test("atlas() retries a 429 after Retry-After in seconds", async () => {
+  await using server = startServer([
+    { status: 429, headers: { "retry-after": "7" }, body: { code: "TooManyRequests", message: "Slow down" } },
+    OK,
+  ]);
+  const { client, time } = setup(server.baseUrl);
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.equal(server.requests.length, 2);
+  assert.deepEqual(time.waits, [7000]);
+});
+
+Deno.test("atlas() retries a 429 after a Retry-After given as an HTTP date", async () => {
+  const date = new Date(fakeTime().now() + 30_000).toUTCString(); // the fake clock's start, plus 30 s
+  await using server = startServer([{ status: 429, headers: { "retry-after": date }, body: { code: "X" } }, OK]);
+  const { client, time } = setup(server.baseUrl);
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.deepEqual(time.waits, [30_000]);
+  assert.equal(server.requests.length, 2);
+});
+
+Deno.test("atlas() falls back to backoff for a 429 without Retry-After or with a garbage one", async () => {
+  const cases: Record<string, string>[] = [{}, { "retry-after": "soon" }, { "retry-after": "-5" }, {
+    "retry-after": "",
+  }];
+  for (const headers of cases) {
+    await using server = startServer([{ status: 429, headers, body: { code: "TooManyRequests" } }, OK]);
+    const { client, time } = setup(server.baseUrl);
+    assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+    // backoff(1, 1000 ms, ..., random 0.5) = 500 + 0.5 * 500
+    assert.deepEqual(time.waits, [750], JSON.stringify(headers));
+    assert.equal(server.requests.length, 2);
+  }
+});
+
+Deno.test("atlas() caps a long Retry-After at maxRetryAfter", async () => {
+  await using server = startServer([{ status: 429, headers: { "retry-after": "3600" }, body: { code: "X" } }, OK]);
+  const { client, time } = setup(server.baseUrl, { maxRetryAfter: 60 });
+  await client.request("GET", "groups/g1");
+  assert.deepEqual(time.waits, [60_000]);
+});
+
+Deno.test("atlas() retries a 429 even for a POST create (the server refused it)", async () => {
+  await using server = startServer([{ status: 429, headers: { "retry-after": "2" }, body: { code: "X" } }, OK]);
+  const { client, time } = setup(server.baseUrl);
+  await client.request("POST", "groups", { name: "g" });
+  assert.equal(server.requests.length, 2);
+  assert.deepEqual(time.waits, [2000]);
+});
+
+Deno.test("atlas() gives up after maxRetries 429s with status, code and retryAfter", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "5" }, body: { code: "TooManyRequests", message: "Slow" } };
+  await using server = startServer([tooMany, tooMany, tooMany, OK]);
+  const { client, time } = setup(server.baseUrl, { maxRetries: 2 });
+  const error = await atlasError(() => client.request("GET", "groups"));
+  assert.equal(error.kind, "http");
+  assert.equal(error.status, 429);
+  assert.equal(error.code, "TooManyRequests");
+  assert.equal(error.attempts, 3);
+  assert.equal(error.retryAfter, 5);
+  assert.equal(server.requests.length, 3);
+  assert.deepEqual(time.waits, [5000, 5000]);
+});
+
+Deno.test("atlas() retries 5xx then succeeds, with exponential backoff and jitter", async () => {
+  await using server = startServer([
+    { status: 500, body: { code: "InternalError" } },
+    { status: 503, body: { code: "Unavailable" } },
+    { status: 502, body: "<html>bad gateway</html>", headers: { "content-type": "text/html" } },
+    OK,
+  ]);
+  const { client, time } = setup(server.baseUrl, { random: () => 0.5, maxRetryDelay: 3000 });
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.equal(server.requests.length, 4);
+  // Attempt n waits in [500, min(3000, 1000 * 2^(n-1))]; random 0.5 picks the middle.
+  assert.deepEqual(time.waits, [750, 1250, 1750]);
+  assert.deepEqual(time.waits, [1, 2, 3].map((n) => backoff(n, 1000, 3000, () => 0.5)));
+});
+
+Deno.test("backoff() stays within [base/2, base * 2^(n-1)] and under the cap", () => {
+  for (const n of [1, 2, 3, 8, 20]) {
+    const low = backoff(n, 500, 30_000, () => 0);
+    const high = backoff(n, 500, 30_000, () => 0.999999);
+    assert.equal(low, 250);
+    assert.equal(high, Math.round(250 + 0.999999 * (Math.min(30_000, 500 * 2 ** (n - 1)) - 250)));
+    assert.ok(high <= 30_000);
+  }
+});
+
+Deno.test("parseRetryAfter() reads seconds and HTTP dates, and ignores garbage", () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+  assert.equal(parseRetryAfter("120", now), 120_000);
+  assert.equal(parseRetryAfter(" 1.5 ", now), 1500);
+  assert.equal(parseRetryAfter(new Date(now + 90_000).toUTCString(), now), 90_000);
+  assert.equal(parseRetryAfter(new Date(now - 90_000).toUTCString(), now), 0);
+  assert.equal(parseRetryAfter(null, now), undefined);
+  for (const garbage of ["", "soon", "-1", "1e3", "12abc", "NaN"]) {
+    assert.equal(parseRetryAfter(garbage, now), undefined, garbage);
+  }
+});
+
+Deno.test("atlas() sends a POST create that fails with 5xx exactly once", async () => {
+  await using server = startServer([{ status: 500, body: { code: "InternalError", message: "Oops" } }, OK]);
+  const { client, time } = setup(server.baseUrl);
+  const error = await atlasError(() => client.request("POST", "groups", { name: "g" }));
+  assert.equal(error.status, 500);
+  assert.equal(error.attempts, 1);
+  assert.equal(server.requests.length, 1);
+  assert.deepEqual(time.waits, []);
+});
+
+Deno.test("atlas() never repeats other non-idempotent POSTs after a 5xx (users, resync, connections)", async () => {
+  for (const endpoint of ["connections", "groups/g1/users", "connections/abc/resync", "transformations/t1/run"]) {
+    await using server = startServer([{ status: 503, body: { code: "Unavailable" } }, OK]);
+    const { client } = setup(server.baseUrl);
+    await atlasError(() => client.request("POST", endpoint, {}));
+    assert.equal(server.requests.length, 1, endpoint);
+  }
+});
+
+Deno.test("atlas() retries POST connections/x/sync (and other safe actions) after a 5xx", async () => {
+  for (const endpoint of ["connections/x/sync", "connections/x/test", "connections/x/schemas/reload"]) {
+    await using server = startServer([{ status: 502, body: { code: "BadGateway" } }, OK]);
+    const { client, time } = setup(server.baseUrl);
+    assert.deepEqual(await client.request("POST", endpoint, { force: true }), OK.body);
+    assert.equal(server.requests.length, 2, endpoint);
+    assert.equal(server.requests[1].body, '{"force":true}');
+    assert.deepEqual(time.waits, [750]);
+  }
+});
+
+Deno.test("atlas() honours the idempotent request option both ways", async () => {
+  await using server = startServer([
+    { status: 500, body: { code: "E" } },
+    OK,
+    { status: 500, body: { code: "E" } },
+    OK,
+  ]);
+  const { client } = setup(server.baseUrl);
+  await client.request("POST", "groups", { name: "g" }, { idempotent: true });
+  assert.equal(server.requests.length, 2);
+  await atlasError(() => client.request("PATCH", "groups/g1", { name: "h" }, { idempotent: false }));
+  assert.equal(server.requests.length, 3);
+});
+
+Deno.test("atlas() retries PATCH and DELETE after a 5xx", async () => {
+  await using server = startServer([{ status: 500, body: { code: "E" } }, OK, { status: 504, body: "" }, OK]);
+  const { client } = setup(server.baseUrl);
+  await client.request("PATCH", "connections/abc", { paused: true });
+  await client.request("DELETE", "connections/abc");
+  assert.deepEqual(server.requests.map((r) => r.method), ["PATCH", "PATCH", "DELETE", "DELETE"]);
+});
+
+Deno.test("atlas() never retries other 4xx", async () => {
+  for (const status of [400, 401, 403, 404, 405, 406, 409, 415, 422]) {
+    await using server = startServer([{ status, body: { code: "Nope", message: "No" } }, OK]);
+    const { client, time } = setup(server.baseUrl);
+    const error = await atlasError(() => client.request("GET", "groups/g1"));
+    assert.equal(error.status, status);
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(time.waits, []);
+  }
+});
+
+Deno.test("atlas() retries a network error for a GET and surfaces it as kind network", async () => {
+  await using server = startHangUpServer();
+  const { client, time } = setup(server.baseUrl, { maxRetries: 2 });
+  const error = await atlasError(() => client.request("GET", "groups"));
+  assert.equal(error.kind, "network");
+  assert.equal(error.status, 0);
+  assert.equal(error.code, "NetworkError");
+  assert.equal(error.attempts, 3);
+  assert.equal(server.accepted, 3);
+  assert.deepEqual(time.waits, [750, 1250]);
+  assert.match(error.message, /^GET groups failed: NetworkError: Network error/);
+});
+
+Deno.test("atlas() does not repeat a POST create after a network error", async () => {
+  await using server = startHangUpServer();
+  const { client } = setup(server.baseUrl, { maxRetries: 2 });
+  const error = await atlasError(() => client.request("POST", "groups", { name: "g" }));
+  assert.equal(error.kind, "network");
+  assert.equal(error.attempts, 1);
+  assert.equal(server.accepted, 1);
+  assert.match(error.message, /not retried: not safe to repeat/);
+});
+
+Deno.test("atlas() surfaces a timeout as kind timeout, distinct from a network error", async () => {
+  await using server = startServer([{ hang: true }]);
+  const { client } = setup(server.baseUrl, { timeout: 50, maxRetries: 0 });
+  const error = await atlasError(() => client.request("GET", "groups"));
+  assert.equal(error.kind, "timeout");
+  assert.equal(error.code, "Timeout");
+  assert.equal(error.status, 0);
+  assert.match(error.message, /within 50 ms/);
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("atlas() times out a body that stalls after the headers", async () => {
+  await using server = startServer([{ hangBody: true }]);
+  const { client } = setup(server.baseUrl, { maxRetries: 0 });
+  const error = await atlasError(() => client.request("GET", "groups", undefined, { timeout: 50 }));
+  assert.equal(error.kind, "timeout");
+});
+
+Deno.test("atlas() retries a GET that timed out, but not a POST create", async () => {
+  await using server = startServer([{ hang: true }, OK, { hang: true }, OK]);
+  const { client, time } = setup(server.baseUrl, { timeout: 50, maxRetries: 1 });
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.equal(server.requests.length, 2);
+  assert.deepEqual(time.waits, [750]);
+  const error = await atlasError(() => client.request("POST", "groups", { name: "g" }));
+  assert.equal(error.kind, "timeout");
+  assert.equal(server.requests.length, 3);
+});
+
+Deno.test("atlas() ends a request when the caller's signal aborts, with kind aborted", async () => {
+  const controller = new AbortController();
+  await using server = startServer([() => {
+    controller.abort(new Error("caller gave up"));
+    return { hang: true };
+  }]);
+  const { client } = setup(server.baseUrl);
+  const error = await atlasError(() => client.request("GET", "groups", undefined, { signal: controller.signal }));
+  assert.equal(error.kind, "aborted");
+  assert.equal(error.code, "Aborted");
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("atlas() sends nothing when the caller's signal is already aborted", async () => {
+  await using server = startServer([OK]);
+  const { client } = setup(server.baseUrl);
+  const error = await atlasError(() => client.request("GET", "groups", undefined, { signal: AbortSignal.abort() }));
+  assert.equal(error.kind, "aborted");
+  assert.equal(server.requests.length, 0);
+});
+
+Deno.test("atlas() rejects with kind aborted when the signal aborts during the wait between retries", async () => {
+  for (const first of [{ status: 503, body: { code: "E" } }, { status: 429, headers: { "retry-after": "3600" } }]) {
+    const controller = new AbortController();
+    await using server = startServer([first, OK]);
+    const client = createAtlas({
+      apiKey: "k",
+      apiSecret: "s",
+      baseUrl: server.baseUrl,
+      sleep: (ms, signal) => {
+        controller.abort();
+        return abortableSleep(ms, signal);
+      },
+    });
+    const error = await atlasError(() => client.request("GET", "groups", undefined, { signal: controller.signal }));
+    assert.equal(error.kind, "aborted");
+    assert.equal(server.requests.length, 1);
+  }
+});
+
+Deno.test("abortableSleep() resolves after the wait and rejects at once on abort, leaving no timer", async () => {
+  await abortableSleep(1);
+  await abortableSleep(0);
+  const controller = new AbortController();
+  const sleeping = abortableSleep(60_000, controller.signal);
+  controller.abort(new Error("stop"));
+  const error = await rejection(() => sleeping);
+  assert.equal((error as Error).message, "stop");
+});
+
+Deno.test("createAtlas() rejects out-of-range numeric options", () => {
+  const base = { apiKey: "k", apiSecret: "s", baseUrl: "http://127.0.0.1:1/v1" };
+  assert.throws(() => createAtlas({ ...base, timeout: 0 }), RangeError);
+  assert.throws(() => createAtlas({ ...base, maxRetries: -1 }), RangeError);
+  assert.throws(() => createAtlas({ ...base, maxRetries: 1.5 }), RangeError);
+  assert.throws(() => createAtlas({ ...base, maxRetryAfter: -1 }), RangeError);
+  assert.throws(() => createAtlas({ ...base, timeout: Number.NaN }), TypeError);
+  assert.throws(() => createAtlas({ ...base, timeout: "5" as unknown as number }), TypeError);
+});

@@ -1,0 +1,84 @@
+// Configuration: environment variables, the FIVETRAN_CONFIG file, base URL checks.
+import assert from "node:assert/strict";
+import { ConfigError, DEFAULT_BASE_URL, loadConfig } from "../mod.ts";
+import { tempDir } from "./_server.ts";
+
+Deno.test("loadConfig() reads credentials and base URL from the environment, trimmed", () => {
+  const config = loadConfig({
+    env: { FIVETRAN_API_KEY: " k ", FIVETRAN_API_SECRET: "s\n", FIVETRAN_BASE_URL: "http://127.0.0.1:9999/v1/" },
+  });
+  assert.deepEqual(config, { apiKey: "k", apiSecret: "s", baseUrl: "http://127.0.0.1:9999/v1" });
+  assert.equal(loadConfig({ env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" } }).baseUrl, DEFAULT_BASE_URL);
+  assert.equal(DEFAULT_BASE_URL, "https://api.fivetran.com/v1");
+  const map = new Map([["FIVETRAN_API_KEY", "k2"], ["FIVETRAN_API_SECRET", "s2"]]);
+  assert.equal(loadConfig({ env: { get: (name) => map.get(name) } }).apiKey, "k2");
+});
+
+Deno.test("loadConfig() with missing credentials throws a one-line ConfigError naming FIVETRAN_API_KEY and FIVETRAN_API_SECRET", () => {
+  for (
+    const [env, notSet] of [
+      [{}, "FIVETRAN_API_KEY, FIVETRAN_API_SECRET"],
+      [{ FIVETRAN_API_KEY: "k" }, "FIVETRAN_API_SECRET"],
+      [{ FIVETRAN_API_SECRET: "s", FIVETRAN_API_KEY: "  " }, "FIVETRAN_API_KEY"],
+    ] as const
+  ) {
+    const error = (() => {
+      try {
+        loadConfig({ env, readTextFile: () => assert.fail("no file should be read") });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.name, "ConfigError");
+    assert.ok(error.message.includes("FIVETRAN_API_KEY") && error.message.includes("FIVETRAN_API_SECRET"));
+    assert.ok(error.message.includes(`(not set: ${notSet})`), error.message);
+    assert.ok(!error.message.includes("\n"));
+  }
+});
+
+Deno.test("loadConfig() reads the original framework's JSON file named by FIVETRAN_CONFIG", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/configuration.json`;
+  await Deno.writeTextFile(path, JSON.stringify({ fivetran: { api_key: "file-key", api_secret: "file-secret" } }));
+  assert.deepEqual(loadConfig({ env: { FIVETRAN_CONFIG: path } }), {
+    apiKey: "file-key",
+    apiSecret: "file-secret",
+    baseUrl: DEFAULT_BASE_URL,
+  });
+  // Variables win over the file; a missing one is taken from it.
+  assert.equal(loadConfig({ env: { FIVETRAN_CONFIG: path, FIVETRAN_API_KEY: "env-key" } }).apiKey, "env-key");
+  assert.equal(loadConfig({ env: { FIVETRAN_CONFIG: path, FIVETRAN_API_KEY: "env-key" } }).apiSecret, "file-secret");
+});
+
+Deno.test("loadConfig() explains an unreadable, malformed or misshaped FIVETRAN_CONFIG file in one line", async () => {
+  await using dir = await tempDir();
+  const cases: [string, string | undefined, RegExp][] = [
+    [`${dir.path}/missing.json`, undefined, /Cannot read FIVETRAN_CONFIG file/],
+    [`${dir.path}/bad.json`, "{not json", /to hold JSON/],
+    [`${dir.path}/shape.json`, '{"api_key": "k"}', /to look like \{"fivetran"/],
+    [`${dir.path}/empty.json`, '{"fivetran": {"api_key": ""}}', /Missing Fivetran credentials/],
+  ];
+  for (const [path, content, pattern] of cases) {
+    if (content !== undefined) await Deno.writeTextFile(path, content);
+    assert.throws(() => loadConfig({ env: { FIVETRAN_CONFIG: path } }), (error: Error) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, pattern);
+      assert.ok(!error.message.includes("\n"));
+      return true;
+    });
+  }
+});
+
+Deno.test("loadConfig() rejects a plain-http FIVETRAN_BASE_URL to a non-loopback host", () => {
+  const creds = { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" };
+  assert.throws(
+    () => loadConfig({ env: { ...creds, FIVETRAN_BASE_URL: "http://api.fivetran.com/v1" } }),
+    /Expected FIVETRAN_BASE_URL to use https for a non-loopback host/,
+  );
+  assert.throws(() => loadConfig({ env: { ...creds, FIVETRAN_BASE_URL: "not a url" } }), ConfigError);
+  assert.equal(
+    loadConfig({ env: { ...creds, FIVETRAN_BASE_URL: "http://localhost:1/v1" } }).baseUrl,
+    "http://localhost:1/v1",
+  );
+});

@@ -1,0 +1,98 @@
+// Colour output: the original's colours, plain when NO_COLOR is set or not a terminal, secrets masked.
+import assert from "node:assert/strict";
+import { colourEnabled, formatCall, formatResponse, Output, paint } from "../lib/output.ts";
+import { runDeno } from "./_server.ts";
+
+const ESC = "\x1b[";
+
+function collect(options: { colour?: boolean; colourErr?: boolean; json?: boolean } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output = new Output({ stdout: (l) => out.push(l), stderr: (l) => err.push(l), ...options });
+  return { output, out, err };
+}
+
+Deno.test("paint() colours only when enabled", () => {
+  assert.equal(paint("cyan", "Call:", false), "Call:");
+  assert.equal(paint("cyan", "x", true), `${ESC}36mx${ESC}39m`);
+  assert.equal(paint("green", "x", true), `${ESC}32mx${ESC}39m`);
+  assert.equal(paint("magenta", "x", true), `${ESC}35mx${ESC}39m`);
+  assert.equal(paint("red", "x", true), `${ESC}31mx${ESC}39m`);
+});
+
+Deno.test("colourEnabled() is false when the stream is not a terminal", () => {
+  assert.equal(colourEnabled({ isTerminal: () => false }), false);
+});
+
+Deno.test("colourEnabled() is false when NO_COLOR is set, even on a terminal", async () => {
+  const code = `import { colourEnabled } from "${new URL("../lib/output.ts", import.meta.url).href}";\n` +
+    "console.log(colourEnabled({ isTerminal: () => true }), colourEnabled({ isTerminal: () => false }));\n";
+  const args = ["eval", "--no-lock", "--no-config", code];
+  const plain = await runDeno(args, { env: { NO_COLOR: "1" } });
+  assert.equal(plain.stdout, "false false\n", plain.stderr);
+  const coloured = await runDeno(args, { env: { NO_COLOR: undefined } });
+  assert.equal(coloured.stdout, "true false\n", coloured.stderr);
+});
+
+Deno.test("Output with collectors is plain, and prints Call:, Response: and details in the original's style", () => {
+  const { output, out, err } = collect();
+  assert.equal(output.colour, false);
+  assert.equal(output.colourErr, false);
+  output.call("PATCH", "connections/abc", { paused: true });
+  output.response("Success");
+  output.detail("Paused");
+  output.line("plain");
+  output.error("POST groups failed: HTTP 400 InvalidInput: Bad");
+  output.warn("careful");
+  assert.deepEqual(out, ['Call: PATCH connections/abc {"paused":true}', "Response: Success", "Paused", "plain"]);
+  assert.deepEqual(err, ["POST groups failed: HTTP 400 InvalidInput: Bad", "careful"]);
+  for (const line of [...out, ...err]) assert.ok(!line.includes(ESC), line);
+});
+
+Deno.test("Output colours Call: cyan, Response: green, details magenta and errors red when asked", () => {
+  const { output, out, err } = collect({ colour: true, colourErr: true });
+  output.call("GET", "groups");
+  output.response("Success");
+  output.detail("3 groups");
+  output.error("GET groups failed: HTTP 404 NotFound: No");
+  assert.deepEqual(out, [
+    `${ESC}36mCall: GET groups${ESC}39m`,
+    `${ESC}32mResponse: Success${ESC}39m`,
+    `${ESC}35m3 groups${ESC}39m`,
+  ]);
+  assert.deepEqual(err, [`${ESC}31mGET groups failed: HTTP 404 NotFound: No${ESC}39m`]);
+});
+
+Deno.test("Call: lines mask password, secret, private_key and token payload keys, however deep", () => {
+  const payload = {
+    config: {
+      user: "etl",
+      password: "hunter2",
+      private_key: "-----BEGIN",
+      nested: [{ token: "tok", api_secret: "s", primary_key: "id" }],
+    },
+    secret: "webhook-secret",
+    paused: false,
+  };
+  const line = formatCall("POST", "connections", payload, false);
+  assert.equal(
+    line,
+    'Call: POST connections {"config":{"user":"etl","password":"******","private_key":"******",' +
+      '"nested":[{"token":"******","api_secret":"******","primary_key":"id"}]},"secret":"******","paused":false}',
+  );
+  const { output, out } = collect({ colour: true });
+  output.call("POST", "connections", payload);
+  assert.ok(out[0].startsWith(`${ESC}36mCall: POST connections`));
+  for (const leak of ["hunter2", "BEGIN", '"tok"', "webhook-secret"]) assert.ok(!out[0].includes(leak), leak);
+  assert.equal(payload.config.password, "hunter2", "the payload itself is not changed");
+  assert.equal(formatCall("GET", "groups", undefined, false), "Call: GET groups");
+  assert.equal(formatResponse("Success", false), "Response: Success");
+});
+
+Deno.test("Output in JSON mode keeps stdout machine-readable", () => {
+  const { output, out, err } = collect({ json: true });
+  output.call("GET", "groups");
+  output.json({ items: [1] });
+  assert.deepEqual(out, ['{\n  "items": [\n    1\n  ]\n}']);
+  assert.deepEqual(err, ["Call: GET groups"]);
+});
