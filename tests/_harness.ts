@@ -1,5 +1,5 @@
 // Shared test helpers: run a recipe's main() in-process against a sandbox and capture what it printed.
-import { type RecipeDeps, type RecipeMain } from "../lib/recipe.ts";
+import type { RecipeDeps, RecipeMain } from "../lib/recipe.ts";
 import { openLog, type RequestLog } from "../lib/log.ts";
 
 /** What a recipe run left behind. */
