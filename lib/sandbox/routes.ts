@@ -1,0 +1,217 @@
+/**
+ * The sandbox's route table, as data: every implemented operation of the
+ * Fivetran REST API v1 with its spec path template, operationId and the
+ * Accept version the spec documents for it. The contract test iterates over
+ * it; the server matches requests against it.
+ *
+ * @module
+ */
+
+/** One implemented operation. */
+export interface Route {
+  /** HTTP method. */
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path template exactly as in the spec, e.g. `/v1/connections/{connectionId}`. */
+  readonly path: string;
+  /** The spec's operationId. */
+  readonly operationId: string;
+  /** Accept default in the spec: `v2` = `application/json;version=2`, `v1` = `application/json`. */
+  readonly accept: "v1" | "v2";
+}
+
+const r = (
+  method: Route["method"],
+  path: string,
+  operationId: string,
+  accept: Route["accept"] = "v1",
+): Route => ({ method, path, operationId, accept });
+
+const C = "/v1/connections/{connectionId}";
+const S = `${C}/schemas`;
+
+/**
+ * Every operation the sandbox implements.
+ *
+ * @example Count the connection operations
+ * ```ts
+ * import { ROUTES } from "./routes.ts";
+ * const n = ROUTES.filter((r) => r.path.startsWith("/v1/connections")).length;
+ * ```
+ */
+export const ROUTES: readonly Route[] = [
+  r("GET", "/v1/account/info", "get_account_info"),
+  // groups
+  r("GET", "/v1/groups", "list_all_groups"),
+  r("POST", "/v1/groups", "create_group"),
+  r("GET", "/v1/groups/{groupId}", "group_details"),
+  r("PATCH", "/v1/groups/{groupId}", "modify_group"),
+  r("DELETE", "/v1/groups/{groupId}", "delete_group"),
+  r("GET", "/v1/groups/{groupId}/connections", "list_all_connections_in_group"),
+  r("GET", "/v1/groups/{groupId}/users", "list_all_users_in_group"),
+  r("POST", "/v1/groups/{groupId}/users", "add_user_to_group"),
+  r("DELETE", "/v1/groups/{groupId}/users/{userId}", "delete_user_from_group"),
+  // connections
+  r("GET", "/v1/connections", "list_connections", "v2"),
+  r("POST", "/v1/connections", "create_connection", "v2"),
+  r("GET", C, "connection_details", "v2"),
+  r("PATCH", C, "modify_connection", "v2"),
+  r("DELETE", C, "delete_connection", "v2"),
+  r("POST", `${C}/sync`, "sync_connection", "v2"),
+  r("POST", `${C}/resync`, "resync_connection", "v2"),
+  r("POST", `${C}/test`, "run_setup_tests", "v2"),
+  r("GET", `${C}/state`, "connection_state", "v2"),
+  r("PATCH", `${C}/state`, "modify_connection_state", "v2"),
+  // schema config
+  r("GET", S, "connection_schema_config"),
+  r("POST", S, "pre_create_connection_schema_config"),
+  r("PATCH", S, "modify_connection_schema_config"),
+  r("POST", `${S}/reload`, "reload_connection_schema_config"),
+  r("POST", `${S}/tables/resync`, "resync_tables"),
+  r("POST", `${S}/drop-columns`, "delete_multiple_columns_connection_config"),
+  r("PATCH", `${S}/{schemaName}`, "modify_connection_database_schema_config"),
+  r("PATCH", `${S}/{schemaName}/tables/{tableName}`, "modify_connection_table_config"),
+  r(
+    "PATCH",
+    `${S}/{schemaName}/tables/{tableName}/columns/{columnName}`,
+    "modify_connection_column_config",
+  ),
+  r(
+    "DELETE",
+    `${S}/{schemaName}/tables/{tableName}/columns/{columnName}`,
+    "delete_column_connection_config",
+  ),
+  r("GET", `${S}/{schema}/tables/{table}/columns`, "connection_column_config"),
+  // certificates and fingerprints
+  r("POST", "/v1/certificates", "approve_certificate"),
+  r("GET", `${C}/certificates`, "get_connection_certificates_list"),
+  r("POST", `${C}/certificates`, "approve_connection_certificate"),
+  r("GET", `${C}/certificates/{hash}`, "get_connection_certificate_details"),
+  r("DELETE", `${C}/certificates/{hash}`, "revoke_connection_certificate"),
+  r("GET", `${C}/fingerprints`, "get_connection_fingerprints_list"),
+  r("POST", `${C}/fingerprints`, "approve_connection_fingerprint"),
+  r("GET", `${C}/fingerprints/{hash}`, "get_connection_fingerprint_details"),
+  r("DELETE", `${C}/fingerprints/{hash}`, "revoke_connection_fingerprint"),
+  // destinations
+  r("GET", "/v1/destinations", "list_destinations", "v2"),
+  r("POST", "/v1/destinations", "create_destination", "v2"),
+  r("GET", "/v1/destinations/{destinationId}", "destination_details", "v2"),
+  r("PATCH", "/v1/destinations/{destinationId}", "modify_destination", "v2"),
+  r("DELETE", "/v1/destinations/{destinationId}", "delete_destination", "v2"),
+  r("POST", "/v1/destinations/{destinationId}/test", "run_destination_setup_tests", "v2"),
+  // users
+  r("GET", "/v1/users", "list_all_users"),
+  r("POST", "/v1/users", "create_user"),
+  r("GET", "/v1/users/{userId}", "user_details"),
+  r("PATCH", "/v1/users/{userId}", "modify_user"),
+  r("DELETE", "/v1/users/{id}", "delete_user"),
+  // teams
+  r("GET", "/v1/teams", "list_all_teams"),
+  r("POST", "/v1/teams", "create_team"),
+  r("GET", "/v1/teams/{teamId}", "team_details"),
+  r("PATCH", "/v1/teams/{teamId}", "modify_team"),
+  r("DELETE", "/v1/teams/{teamId}", "delete_team"),
+  // webhooks
+  r("GET", "/v1/webhooks", "list_all_webhooks"),
+  r("POST", "/v1/webhooks/account", "create_account_webhook"),
+  r("POST", "/v1/webhooks/group/{groupId}", "create_group_webhook"),
+  r("GET", "/v1/webhooks/{webhookId}", "webhook_details"),
+  r("PATCH", "/v1/webhooks/{webhookId}", "modify_webhook"),
+  r("DELETE", "/v1/webhooks/{webhookId}", "delete_webhook"),
+  r("POST", "/v1/webhooks/{webhookId}/test", "test_webhook"),
+  // transformations
+  r("GET", "/v1/transformations", "transformations_list"),
+  r("GET", "/v1/transformations/{transformationId}", "transformation_details"),
+  r("PATCH", "/v1/transformations/{transformationId}", "update_transformation"),
+  r("POST", "/v1/transformations/{transformationId}/run", "run_transformation"),
+  r("POST", "/v1/transformations/{transformationId}/cancel", "cancel_transformation"),
+  // roles and metadata
+  r("GET", "/v1/roles", "list_all_roles"),
+  r("GET", "/v1/metadata/connector-types", "metadata_connectors"),
+  r("GET", "/v1/metadata/connector-types/{service}", "metadata_connector_config"),
+];
+
+/** A request path matched against the table. */
+export interface RouteMatch {
+  /** The matched route. */
+  route: Route;
+  /** Path parameters (decoded). */
+  params: Record<string, string>;
+}
+
+/** Result of matching a method and path. */
+export type MatchResult =
+  | { kind: "found"; match: RouteMatch }
+  | { kind: "method-not-allowed"; allowed: string[] }
+  | { kind: "not-found" };
+
+interface Compiled {
+  route: Route;
+  segments: string[];
+  statics: number;
+}
+
+const COMPILED: Compiled[] = ROUTES.map((route) => {
+  const segments = route.path.split("/").filter(Boolean);
+  return { route, segments, statics: segments.filter((s) => !s.startsWith("{")).length };
+}).sort((a, b) => b.statics - a.statics);
+
+function matchSegments(c: Compiled, parts: string[]): Record<string, string> | undefined {
+  if (c.segments.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const seg = c.segments[i];
+    if (seg.startsWith("{")) {
+      let value: string;
+      try {
+        value = decodeURIComponent(parts[i]);
+      } catch {
+        return undefined;
+      }
+      params[seg.slice(1, -1)] = value;
+    } else if (seg !== parts[i]) return undefined;
+  }
+  return params;
+}
+
+/**
+ * Match a method and path (`/v1/...`) against the route table.
+ *
+ * @example Using `matchRoute`
+ * ```ts
+ * import { matchRoute } from "./routes.ts";
+ * const m = matchRoute("GET", "/v1/groups/rapid_harbor");
+ * ```
+ */
+export function matchRoute(method: string, path: string): MatchResult {
+  const parts = path.split("/").filter(Boolean);
+  const allowed = new Set<string>();
+  for (const c of COMPILED) {
+    const params = matchSegments(c, parts);
+    if (!params) continue;
+    if (c.route.method === method) return { kind: "found", match: { route: c.route, params } };
+    allowed.add(c.route.method);
+  }
+  return allowed.size ? { kind: "method-not-allowed", allowed: [...allowed].sort() } : { kind: "not-found" };
+}
+
+/**
+ * Map a retired `/v1/connectors` path to today's `/v1/connections` path, or
+ * undefined when the path is not a legacy one.
+ *
+ * @example Using `legacyAlias`
+ * ```ts
+ * import { legacyAlias } from "./routes.ts";
+ * legacyAlias("/v1/connectors/abc/sync"); // "/v1/connections/abc/sync"
+ * ```
+ */
+export function legacyAlias(path: string): string | undefined {
+  if (path === "/v1/connectors" || path.startsWith("/v1/connectors/")) {
+    return "/v1/connections" + path.slice("/v1/connectors".length);
+  }
+  const m = /^\/v1\/groups\/([^/]+)\/connectors$/.exec(path);
+  if (m) return `/v1/groups/${m[1]}/connections`;
+  if (path === "/v1/metadata/connectors" || path.startsWith("/v1/metadata/connectors/")) {
+    return "/v1/metadata/connector-types" + path.slice("/v1/metadata/connectors".length);
+  }
+  return undefined;
+}

@@ -1,0 +1,495 @@
+/**
+ * HTTP handling: the `/v1` pipeline (faults → auth → rate limit → routing →
+ * Accept/Content-Type checks → body parsing → handler → faults after) and the
+ * admin endpoints under `/_sandbox`.
+ *
+ * @module
+ */
+
+import { ApiError } from "./errors.ts";
+import type { FaultDecision, FaultInjector } from "./faults.ts";
+import { formatFaults, parseFaultSpec } from "./faults.ts";
+import { HANDLERS } from "./handlers/mod.ts";
+import type { HandlerResult } from "./handler.ts";
+import type { Journal } from "./journal.ts";
+import { maskSecrets } from "./mask.ts";
+import type { RateLimiter } from "./rate_limit.ts";
+import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
+import type { SandboxState } from "./state.ts";
+
+/** Largest accepted request body (bytes). */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/** What the request handler needs from the running sandbox. */
+export interface ServerContext {
+  /** Current state (replaced by reset). */
+  state(): SandboxState;
+  /** Journal. */
+  journal: Journal;
+  /** Rate limiter. */
+  limiter: RateLimiter;
+  /** Fault injector. */
+  faults: FaultInjector;
+  /** Expected API key and secret. */
+  apiKey: string;
+  /** Expected API secret. */
+  apiSecret: string;
+  /** Serve `/v1/connectors` paths as aliases. */
+  legacyConnectors: boolean;
+  /** Close the client connection of a request (dropped-connection faults). */
+  drop(info: Deno.ServeHandlerInfo): void;
+  /** Reset the account. */
+  reset(): void;
+  /** Advance the clock. */
+  advance(ms: number): void;
+  /** Stop the sandbox shortly after answering. */
+  shutdown(): void;
+  /** Aborted when the sandbox closes (cuts injected latency short). */
+  signal: AbortSignal;
+}
+
+for (const r of ROUTES) {
+  if (!HANDLERS[r.operationId]) throw new Error(`No handler for ${r.operationId}`);
+}
+
+const JSON_TYPE = "application/json;charset=utf-8";
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": JSON_TYPE, ...headers },
+  });
+}
+
+function errorBody(code: string, message: string) {
+  return { code, message };
+}
+
+function html5xx(status: number): Response {
+  const title = status === 502 ? "502 Bad Gateway" : "503 Service Temporarily Unavailable";
+  return new Response(
+    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
+    { status, headers: { "content-type": "text/html" } },
+  );
+}
+
+function injected5xx(status: number, html: boolean): Response {
+  if (html) return html5xx(status);
+  return json(
+    status,
+    status === 500
+      ? errorBody("InternalServerError", "An internal error occurred. Please try again later.")
+      : errorBody("ServiceUnavailable", "The service is temporarily unavailable. Please retry."),
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Decode `Authorization: Basic base64(key:secret)`. */
+function credentials(header: string | null): { key: string; secret: string } | string {
+  if (!header) return "Missing Authorization header: use HTTP Basic with your API key and secret";
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) {
+    return "Unsupported Authorization scheme: use HTTP Basic, 'Authorization: Basic base64(api_key:api_secret)'";
+  }
+  let decoded: string;
+  try {
+    decoded = new TextDecoder().decode(Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0)));
+  } catch {
+    return "Malformed Basic credentials";
+  }
+  const i = decoded.indexOf(":");
+  if (i < 0) return "Malformed Basic credentials: expected api_key:api_secret";
+  return { key: decoded.slice(0, i), secret: decoded.slice(i + 1) };
+}
+
+/** Whether an Accept header admits the operation's JSON version. */
+function acceptable(accept: string | null, route: Route | undefined): boolean {
+  if (accept === null || accept.trim() === "") return true;
+  for (const part of accept.split(",")) {
+    const [type, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
+    if (type === "*/*" || type === "application/*") return true;
+    if (type === "application/json") {
+      const version = params.find((p) => p.startsWith("version="))?.slice("version=".length);
+      if (version === undefined || version === "1") return true;
+      if (version === "2" && (route === undefined || route.accept === "v2" || route.accept === "v1")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function isJsonContentType(ct: string | null): boolean {
+  if (!ct) return false;
+  const type = ct.split(";")[0].trim().toLowerCase();
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+async function readBody(req: Request): Promise<string | ApiError> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) {
+    return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/**
+ * Create the request handler of a sandbox.
+ *
+ * @example Using `createHandler`
+ * ```ts
+ * import { createHandler } from "./server.ts";
+ * // Deno.serve({ onListen() {} }, createHandler(context));
+ * ```
+ */
+export function createHandler(
+  ctx: ServerContext,
+): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
+  return async (req, info) => {
+    const url = new URL(req.url);
+    if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
+      return await admin(ctx, req, url);
+    }
+    return await api(ctx, req, url, info);
+  };
+}
+
+async function api(
+  ctx: ServerContext,
+  req: Request,
+  url: URL,
+  info: Deno.ServeHandlerInfo,
+): Promise<Response> {
+  const started = performance.now();
+  const state = ctx.state();
+  const entry = {
+    time: new Date(state.now()).toISOString(),
+    method: req.method,
+    path: url.pathname,
+    query: url.search.slice(1),
+  };
+  const meta: { operationId?: string; body?: unknown } = {};
+  const finish = (res: Response, fault?: string): Response => {
+    ctx.journal.add({
+      ...entry,
+      operationId: meta.operationId,
+      status: res.status,
+      fault,
+      body: meta.body,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+    return res;
+  };
+  const dropped = (fault: string): Response => {
+    ctx.journal.add({
+      ...entry,
+      operationId: meta.operationId,
+      status: 0,
+      fault,
+      body: meta.body,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+    ctx.drop(info);
+    return new Response(null, { status: 503 });
+  };
+
+  const isV1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
+  const rateHeaders = (remaining: number): Record<string, string> => ({
+    "x-rate-limit": String(ctx.limiter.limit),
+    "x-rate-limit-remaining": String(remaining),
+  });
+
+  if (!isV1) {
+    return finish(
+      json(404, errorBody("NotFound", `No such path '${url.pathname}': the API lives under /v1`)),
+    );
+  }
+
+  // 1. Faults decided before anything else (never on admin endpoints).
+  const decision: FaultDecision = ctx.faults.decide();
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs, ctx.signal);
+  const fault = decision.fault;
+  if (fault.kind === "drop" && !fault.after) {
+    await req.body?.cancel().catch(() => {});
+    return dropped("drop");
+  }
+  if (fault.kind === "5xx" && !fault.after) {
+    await req.body?.cancel().catch(() => {});
+    return finish(injected5xx(fault.status, fault.html), "5xx");
+  }
+  if (fault.kind === "429") {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(
+        429,
+        errorBody("TooManyRequests", "Too many requests: the API rate limit was exceeded"),
+        {
+          "retry-after": String(fault.retryAfter),
+          ...rateHeaders(0),
+        },
+      ),
+      "429",
+    );
+  }
+
+  // 2. Authentication.
+  const creds = credentials(req.headers.get("authorization"));
+  if (typeof creds === "string" || creds.key !== ctx.apiKey || creds.secret !== ctx.apiSecret) {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(
+        401,
+        errorBody(
+          "AuthFailed",
+          typeof creds === "string" ? creds : "Invalid API key or secret",
+        ),
+        { "www-authenticate": 'Basic realm="Fivetran API"', ...rateHeaders(ctx.limiter.peek().remaining) },
+      ),
+    );
+  }
+
+  // 3. Rate limit.
+  const budget = ctx.limiter.take();
+  const headers = rateHeaders(budget.remaining);
+  if (!budget.allowed) {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(
+        429,
+        errorBody(
+          "TooManyRequests",
+          `Rate limit of ${budget.limit} requests per minute exceeded; retry after ${budget.retryAfter} s`,
+        ),
+        { ...headers, "retry-after": String(budget.retryAfter) },
+      ),
+    );
+  }
+
+  // 4. Routing.
+  let path = url.pathname.replace(/\/+$/, "") || "/";
+  const alias = legacyAlias(path);
+  if (alias) {
+    if (!ctx.legacyConnectors) {
+      await req.body?.cancel().catch(() => {});
+      return finish(
+        json(
+          404,
+          errorBody(
+            "NotFound",
+            `Path '${url.pathname}' was retired: Fivetran renamed connectors to connections, use '${alias}'`,
+          ),
+          headers,
+        ),
+      );
+    }
+    path = alias;
+    headers["deprecation"] = "true";
+  }
+  const match = matchRoute(req.method, path);
+  if (match.kind === "not-found") {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(404, errorBody("NotFound", `No such path '${url.pathname}'`), headers),
+    );
+  }
+  if (match.kind === "method-not-allowed") {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(
+        405,
+        errorBody(
+          "MethodNotAllowed",
+          `Method ${req.method} is not allowed on '${url.pathname}'; use ${match.allowed.join(", ")}`,
+        ),
+        { ...headers, allow: match.allowed.join(", ") },
+      ),
+    );
+  }
+  const { route, params } = match.match;
+  meta.operationId = route.operationId;
+
+  // 5. Accept.
+  if (!acceptable(req.headers.get("accept"), route)) {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(
+        406,
+        errorBody(
+          "NotAcceptable",
+          `Not acceptable: this endpoint answers ${
+            route.accept === "v2" ? "application/json;version=2" : "application/json"
+          }`,
+        ),
+        headers,
+      ),
+    );
+  }
+
+  // 6. Body.
+  let body: unknown;
+  const text = await readBody(req);
+  if (text instanceof ApiError) {
+    return finish(json(text.status, errorBody(text.code, text.message), headers));
+  }
+  if (text.trim() !== "") {
+    if (!isJsonContentType(req.headers.get("content-type"))) {
+      return finish(
+        json(
+          415,
+          errorBody(
+            "UnsupportedMediaType",
+            `Unsupported Content-Type '${
+              req.headers.get("content-type") ?? "(none)"
+            }': send JSON with 'Content-Type: application/json'`,
+          ),
+          headers,
+        ),
+      );
+    }
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      meta.body = text.length > 200 ? text.slice(0, 200) + "…" : text;
+      return finish(
+        json(
+          400,
+          errorBody("InvalidInput", `Invalid JSON in request body: ${(e as Error).message}`),
+          headers,
+        ),
+      );
+    }
+    meta.body = maskSecrets(body);
+  }
+
+  // 7. Handler.
+  let result: HandlerResult;
+  try {
+    result = HANDLERS[route.operationId]({ state, route, params, query: url.searchParams, body });
+  } catch (e) {
+    if (e instanceof ApiError) {
+      result = { status: e.status, body: errorBody(e.code, e.message) };
+      Object.assign(headers, e.headers);
+    } else {
+      result = {
+        status: 500,
+        body: errorBody("InternalServerError", `Sandbox error: ${(e as Error).message}`),
+      };
+    }
+  }
+
+  // 8. Faults after the work was done.
+  if (fault.kind === "drop" && fault.after) return dropped("drop-after");
+  if (fault.kind === "5xx" && fault.after) {
+    return finish(injected5xx(fault.status, fault.html), "5xx-after");
+  }
+  return finish(json(result.status, result.body, headers));
+}
+
+async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
+  const p = url.pathname.replace(/\/+$/, "");
+  const bodyText = req.body ? await req.text() : "";
+  const method = req.method;
+  if ((p === "/_sandbox" || p === "/_sandbox/health") && method === "GET") {
+    return json(200, {
+      ok: true,
+      now: new Date(ctx.state().now()).toISOString(),
+      connections: ctx.state().connections.size,
+      faults: formatFaults(ctx.faults.settings),
+      rate_limit: ctx.limiter.limit,
+      endpoints: [
+        "GET /_sandbox/journal?since=SEQ&limit=N",
+        "DELETE /_sandbox/journal",
+        "POST /_sandbox/reset",
+        "POST /_sandbox/advance?ms=N",
+        "GET /_sandbox/faults",
+        "PUT /_sandbox/faults?spec=SPEC",
+        "GET /_sandbox/routes",
+        "POST /_sandbox/shutdown",
+      ],
+    });
+  }
+  if (p === "/_sandbox/journal" && method === "GET") {
+    const since = Number(url.searchParams.get("since") ?? "0") || 0;
+    const limit = Number(url.searchParams.get("limit") ?? "0") || 0;
+    let entries = ctx.journal.entries(since);
+    if (limit > 0) entries = entries.slice(-limit);
+    return json(200, { entries });
+  }
+  if (p === "/_sandbox/journal" && method === "DELETE") {
+    ctx.journal.clear();
+    return json(200, { ok: true });
+  }
+  if (p === "/_sandbox/reset" && method === "POST") {
+    ctx.reset();
+    return json(200, { ok: true, connections: ctx.state().connections.size });
+  }
+  if (p === "/_sandbox/advance" && method === "POST") {
+    const ms = Number(url.searchParams.get("ms"));
+    if (!Number.isFinite(ms) || ms < 0) {
+      return json(400, errorBody("InvalidInput", "advance needs ?ms=N (non-negative)"));
+    }
+    ctx.advance(ms);
+    return json(200, { ok: true, now: new Date(ctx.state().now()).toISOString() });
+  }
+  if (p === "/_sandbox/faults" && method === "GET") {
+    return json(200, { spec: formatFaults(ctx.faults.settings) });
+  }
+  if (p === "/_sandbox/faults" && (method === "PUT" || method === "POST")) {
+    let spec = url.searchParams.get("spec");
+    if (spec === null && bodyText.trim()) {
+      try {
+        spec = String((JSON.parse(bodyText) as { spec?: unknown }).spec ?? "");
+      } catch {
+        spec = bodyText;
+      }
+    }
+    try {
+      ctx.faults.settings = parseFaultSpec(spec ?? "");
+    } catch (e) {
+      return json(400, errorBody("InvalidInput", (e as Error).message));
+    }
+    return json(200, { spec: formatFaults(ctx.faults.settings) });
+  }
+  if (p === "/_sandbox/shutdown" && method === "POST") {
+    ctx.shutdown();
+    return json(200, { ok: true, message: "shutting down" });
+  }
+  if (p === "/_sandbox/routes" && method === "GET") {
+    return json(200, { routes: ROUTES });
+  }
+  return json(404, errorBody("NotFound", `No admin endpoint ${method} ${url.pathname}`));
+}

@@ -1,0 +1,602 @@
+/**
+ * The sandbox's in-memory Fivetran account: collections of groups,
+ * destinations, connections, users, teams, webhooks and transformations, and
+ * the time-based behaviour of syncs and transformation runs. Time-based state
+ * is settled lazily from the clock whenever a record is read, so nothing runs
+ * in the background.
+ *
+ * @module
+ */
+
+import { getService, schemaNameFromConfig } from "./catalog.ts";
+import type { Clock } from "./clock.ts";
+import { Collection } from "./collection.ts";
+import { invalidInput, notFound } from "./errors.ts";
+import { createIdFactory, type IdFactory } from "./ids.ts";
+import { toDestinationName } from "./names.ts";
+import { createPrng, hashString } from "./prng.ts";
+import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
+import type {
+  ConnectionRecord,
+  DestinationRecord,
+  GroupRecord,
+  RoleRecord,
+  SandboxSeed,
+  SchemaConfigRecord,
+  SeedTime,
+  SyncState,
+  TeamRecord,
+  TransformationRecord,
+  TrustItem,
+  UserRecord,
+  WebhookRecord,
+} from "./types.ts";
+
+/** Options of a state. */
+export interface StateOptions {
+  /** Time source. */
+  clock: Clock;
+  /** How long a sync (and a transformation run) takes, in ms. */
+  syncMs: number;
+  /** Seed for ids of records created through the API. */
+  randomSeed: number;
+}
+
+const ROLES: RoleRecord[] = [
+  role("Account Administrator", "Full access to the account", ["ACCOUNT"]),
+  role("Account Billing", "Billing and usage", ["ACCOUNT"]),
+  role("Account Analyst", "Read-only access to the account", ["ACCOUNT"]),
+  role("Account Reviewer", "Read-only access, no billing", ["ACCOUNT"]),
+  role("Destination Administrator", "Manage destinations and their connections", ["DESTINATION"]),
+  role("Destination Analyst", "Read-only access to destinations", ["DESTINATION"]),
+  role("Destination Reviewer", "Review destinations", ["DESTINATION"]),
+  role("Connector Administrator", "Manage connections", ["CONNECTOR"], "Connection Administrator"),
+  role("Connection Administrator", "Manage connections", ["CONNECTOR"]),
+  role("Connection Collaborator", "Edit connections", ["CONNECTOR"]),
+  role("Team Manager", "Manage a team", ["TEAM"]),
+];
+
+function role(
+  name: string,
+  description: string,
+  scope: string[],
+  replacement?: string,
+): RoleRecord {
+  return {
+    name,
+    description,
+    scope,
+    isCustom: false,
+    isDeprecated: replacement !== undefined,
+    replacementRoleName: replacement,
+  };
+}
+
+/** Account-level role names accepted for users and teams. */
+export const ACCOUNT_ROLES: readonly string[] = ROLES.filter((r) => r.scope.includes("ACCOUNT"))
+  .map((r) => r.name);
+
+/**
+ * Parse a fixture time: epoch ms, an ISO string, or `now`, `now-2h`,
+ * `now+15m`, `now-30s`, `now-3d`.
+ *
+ * @example Using `parseSeedTime`
+ * ```ts
+ * import { parseSeedTime } from "./state.ts";
+ * parseSeedTime("now-1h", 7_200_000); // 3_600_000
+ * ```
+ */
+export function parseSeedTime(value: SeedTime, now: number): number {
+  if (typeof value === "number") return value;
+  const m = /^now(?:([+-])(\d+(?:\.\d+)?)(ms|s|m|h|d))?$/.exec(value.trim());
+  if (m) {
+    if (!m[1]) return now;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3]]!;
+    return now + (m[1] === "-" ? -1 : 1) * Number(m[2]) * unit;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new Error(`Invalid time '${value}' in seed`);
+  return t;
+}
+
+/**
+ * The account's state.
+ *
+ * @example Using `SandboxState`
+ * ```ts
+ * import { SandboxState } from "./state.ts";
+ * import { systemClock } from "./clock.ts";
+ * const state = new SandboxState({ clock: systemClock, syncMs: 10_000, randomSeed: 1 });
+ * state.load({ groups: [{ id: "rapid_harbor", name: "Production" }] });
+ * ```
+ */
+export class SandboxState {
+  /** Account info. */
+  account = { id: "sandbox_account", name: "Sandbox Account", userId: "" };
+  /** Groups. */
+  readonly groups = new Collection<GroupRecord>();
+  /** Destinations (id = group id). */
+  readonly destinations = new Collection<DestinationRecord>();
+  /** Connections, indexed by group. */
+  readonly connections = new Collection<ConnectionRecord>((c) => c.groupId);
+  /** Users. */
+  readonly users = new Collection<UserRecord>();
+  /** Teams. */
+  readonly teams = new Collection<TeamRecord>();
+  /** Webhooks. */
+  readonly webhooks = new Collection<WebhookRecord>();
+  /** Transformations. */
+  readonly transformations = new Collection<TransformationRecord>();
+  /** Roles (read-only). */
+  readonly roles: readonly RoleRecord[] = ROLES;
+  /** Group memberships: group id → user id → role. */
+  readonly groupUsers = new Map<string, Map<string, string>>();
+  /** Time source. */
+  readonly clock: Clock;
+  /** Sync duration in ms. */
+  readonly syncMs: number;
+  #seq = 0;
+  readonly #ids: IdFactory;
+
+  /** Create an empty state. */
+  constructor(options: StateOptions) {
+    this.clock = options.clock;
+    this.syncMs = options.syncMs;
+    this.#ids = createIdFactory(createPrng(options.randomSeed).fork("api-ids"));
+  }
+
+  /** Current time (epoch ms). */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Next creation sequence number. */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** A new unused readable id. */
+  newId(): string {
+    return this.#ids.next();
+  }
+
+  /** Reserve an id used by a record loaded from a seed. */
+  reserveId(id: string): void {
+    this.#ids.reserve(id);
+  }
+
+  /** Load an account fixture. */
+  load(seed: SandboxSeed): void {
+    const now = this.now();
+    const t = (v: SeedTime | undefined, fallback: number) => v === undefined ? fallback : parseSeedTime(v, now);
+    if (seed.account) {
+      this.account = {
+        id: seed.account.id ?? this.account.id,
+        name: seed.account.name ?? this.account.name,
+        userId: seed.account.user_id ?? this.account.userId,
+      };
+    }
+    for (const g of seed.groups ?? []) {
+      this.reserveId(g.id);
+      this.groups.add({
+        seq: this.nextSeq(),
+        id: g.id,
+        name: g.name,
+        createdAt: t(g.created_at, now - 400 * 86_400_000),
+      });
+    }
+    for (const d of seed.destinations ?? []) {
+      if (!this.groups.get(d.group_id)) {
+        throw new Error(`Seed destination refers to unknown group '${d.group_id}'`);
+      }
+      this.destinations.add({
+        seq: this.nextSeq(),
+        id: d.group_id,
+        groupId: d.group_id,
+        service: d.service,
+        region: d.region ?? "AWS_US_EAST_1",
+        timeZoneOffset: d.time_zone_offset ?? "0",
+        setupStatus: d.setup_status ?? "CONNECTED",
+        daylightSavingTimeEnabled: true,
+        networkingMethod: "Directly",
+        config: d.config ?? {},
+        createdAt: this.groups.get(d.group_id)!.createdAt,
+      });
+    }
+    for (const u of seed.users ?? []) {
+      this.reserveId(u.id);
+      this.users.add({
+        seq: this.nextSeq(),
+        id: u.id,
+        email: u.email,
+        givenName: u.given_name ?? u.email.split("@")[0],
+        familyName: u.family_name ?? "",
+        role: u.role ?? "Account Administrator",
+        active: u.active ?? true,
+        verified: true,
+        invited: false,
+        createdAt: now - 300 * 86_400_000,
+        loggedInAt: now - 3_600_000,
+      });
+      for (const g of u.groups ?? []) this.addGroupUser(g, u.id, "Destination Administrator");
+    }
+    if (!this.account.userId) this.account.userId = this.users.all()[0]?.id ?? "";
+    for (const c of seed.connections ?? []) this.#loadConnection(c, now, t);
+    for (const team of seed.teams ?? []) {
+      this.reserveId(team.id);
+      this.teams.add({
+        seq: this.nextSeq(),
+        id: team.id,
+        name: team.name,
+        description: team.description ?? "",
+        role: team.role ?? "Account Reviewer",
+      });
+    }
+    for (const w of seed.webhooks ?? []) {
+      this.reserveId(w.id);
+      this.webhooks.add({
+        seq: this.nextSeq(),
+        id: w.id,
+        type: w.type,
+        groupId: w.group_id,
+        url: w.url,
+        events: [...w.events],
+        active: w.active ?? true,
+        secret: w.secret,
+        createdAt: now - 30 * 86_400_000,
+        createdBy: this.account.userId,
+      });
+    }
+    for (const tr of seed.transformations ?? []) {
+      this.reserveId(tr.id);
+      const type = tr.type ?? "DBT_CORE";
+      this.transformations.add({
+        seq: this.nextSeq(),
+        id: tr.id,
+        type,
+        status: tr.status ?? "SUCCEEDED",
+        paused: tr.paused ?? false,
+        schedule: tr.connection_ids?.length
+          ? { schedule_type: "INTEGRATED", connection_ids: tr.connection_ids }
+          : { schedule_type: "INTERVAL", interval: 60 },
+        createdAt: now - 90 * 86_400_000,
+        createdById: this.account.userId,
+        lastStartedAt: now - 2 * 3_600_000,
+        lastEndedAt: now - 2 * 3_600_000 + 95_000,
+        outputModelNames: tr.output_model_names ?? [],
+        failRuns: tr.fail_runs ?? false,
+        config: type === "DBT_CORE"
+          ? {
+            project_id: "dbt_project",
+            name: tr.name ?? tr.id,
+            steps: [{ name: "run models", command: "dbt run" }],
+          }
+          : { package_name: tr.name ?? tr.id, connection_ids: tr.connection_ids ?? [] },
+      });
+    }
+  }
+
+  #loadConnection(
+    c: NonNullable<SandboxSeed["connections"]>[number],
+    now: number,
+    t: (v: SeedTime | undefined, fallback: number) => number,
+  ): void {
+    if (!this.groups.get(c.group_id)) {
+      throw new Error(`Seed connection '${c.id}' refers to unknown group '${c.group_id}'`);
+    }
+    this.reserveId(c.id);
+    const service = getService(c.service);
+    const config = c.config ?? {};
+    const schema = c.schema ?? (service ? schemaNameFromConfig(service, config) : undefined) ??
+      c.id;
+    const setupState = c.setup_state ?? "connected";
+    const conn: ConnectionRecord = {
+      seq: this.nextSeq(),
+      id: c.id,
+      groupId: c.group_id,
+      service: c.service,
+      schema,
+      createdAt: t(c.created_at, now - 200 * 86_400_000),
+      connectedBy: c.connected_by ?? this.account.userId,
+      paused: c.paused ?? c.sync_state === "paused",
+      pauseAfterTrial: false,
+      syncFrequency: c.sync_frequency ?? 360,
+      scheduleType: c.schedule_type ?? "auto",
+      dataDelaySensitivity: "NORMAL",
+      dataDelayThreshold: 0,
+      networkingMethod: "Directly",
+      serviceVersion: 1,
+      config,
+      setupState,
+      brokenReason: setupState === "broken" ? (c.broken_by ?? "credentials") : undefined,
+      missingFields: setupState === "incomplete" ? missingFieldsFor(c.service, config) : [],
+      succeededAt: c.succeeded_at === undefined ? undefined : t(c.succeeded_at, now),
+      failedAt: c.failed_at === undefined ? undefined : t(c.failed_at, now),
+      failSyncs: c.fail_syncs ?? false,
+      isHistoricalSync: c.is_historical_sync ?? false,
+      updateState: "on_schedule",
+      warnings: c.warnings ?? [],
+      certificates: new Map(),
+      fingerprints: new Map(),
+      schemaSeed: hashString(c.id),
+    };
+    if (conn.brokenReason === "certificate") conn.presentedCertificate = makeCertificate(conn.id);
+    if (conn.brokenReason === "fingerprint") conn.presentedFingerprint = makeFingerprint(conn.id);
+    for (const hash of c.certificates ?? []) {
+      const cert = { ...makeCertificate(conn.id + hash), hash };
+      cert.validatedDate = now - 100 * 86_400_000;
+      cert.validatedBy = this.account.userId;
+      conn.certificates.set(hash, cert);
+    }
+    for (const hash of c.fingerprints ?? []) {
+      const fp = { ...makeFingerprint(conn.id + hash), hash };
+      fp.validatedDate = now - 100 * 86_400_000;
+      fp.validatedBy = this.account.userId;
+      conn.fingerprints.set(hash, fp);
+    }
+    if (c.sync_state === "syncing") {
+      const length = (c.sync_seconds ?? this.syncMs / 1000) * 1000;
+      conn.sync = {
+        startedAt: now - Math.floor(length / 3),
+        endsAt: now - Math.floor(length / 3) + length,
+        fails: conn.failSyncs || setupState !== "connected",
+      };
+    }
+    if (c.sync_state === "rescheduled") {
+      conn.rescheduledFor = t(c.rescheduled_for, now + 15 * 60_000);
+    }
+    if (c.schemas) {
+      conn.schemaConfig = schemaConfigFromSeed(
+        c.schemas,
+        service?.schemaFormat === "schema_prefix" ? (name) => `${schema}_${toDestinationName(name)}` : undefined,
+      );
+    }
+    if (c.service === "connector_sdk") conn.state = structuredClone(c.state ?? {});
+    if (conn.failedAt !== undefined && (conn.succeededAt ?? 0) < conn.failedAt) {
+      conn.updateState = "delayed";
+    }
+    this.connections.add(conn);
+  }
+
+  /** Add a user to a group. */
+  addGroupUser(groupId: string, userId: string, role: string): void {
+    let members = this.groupUsers.get(groupId);
+    if (!members) this.groupUsers.set(groupId, members = new Map());
+    members.set(userId, role);
+  }
+
+  // ---- groups -------------------------------------------------------------
+
+  /** A group or 404. */
+  group(id: string): GroupRecord {
+    const g = this.groups.get(id);
+    if (!g) throw notFound("Group", id);
+    return g;
+  }
+
+  /** Delete a group with its destination, connections, webhooks and memberships. */
+  deleteGroup(id: string): void {
+    this.group(id);
+    for (const c of [...this.connections.byKey(id)]) this.connections.remove(c.id);
+    this.destinations.remove(id);
+    for (const w of [...this.webhooks.all()]) if (w.groupId === id) this.webhooks.remove(w.id);
+    this.groupUsers.delete(id);
+    this.groups.remove(id);
+  }
+
+  // ---- connections --------------------------------------------------------
+
+  /** A connection (settled to the current time) or 404. */
+  connection(id: string): ConnectionRecord {
+    const c = this.connections.get(id);
+    if (!c) throw notFound("Connection", id);
+    return this.settle(c);
+  }
+
+  /** The connection's schema config, generated on first use. */
+  schemaConfig(c: ConnectionRecord): SchemaConfigRecord {
+    if (!c.schemaConfig) c.schemaConfig = generateSchemaConfig(c);
+    return c.schemaConfig;
+  }
+
+  /** Apply every time-based transition that is due. */
+  settle(c: ConnectionRecord): ConnectionRecord {
+    const now = this.now();
+    for (let guard = 0; guard < 4; guard++) {
+      if (c.sync && now >= c.sync.endsAt) {
+        if (c.sync.fails) {
+          c.failedAt = c.sync.endsAt;
+          c.updateState = "delayed";
+        } else {
+          c.succeededAt = c.sync.endsAt;
+          c.updateState = "on_schedule";
+        }
+        c.sync = undefined;
+        c.isHistoricalSync = false;
+        continue;
+      }
+      if (
+        !c.sync && c.rescheduledFor !== undefined && c.scheduleType === "auto" && !c.paused &&
+        now >= c.rescheduledFor
+      ) {
+        const start = c.rescheduledFor;
+        c.rescheduledFor = undefined;
+        c.sync = { startedAt: start, endsAt: start + this.syncMs, fails: this.#syncFails(c) };
+        continue;
+      }
+      break;
+    }
+    return c;
+  }
+
+  /** The connection's `status.sync_state`. */
+  syncState(c: ConnectionRecord): SyncState {
+    if (c.sync) return "syncing";
+    if (c.paused) return "paused";
+    if (c.rescheduledFor !== undefined) return "rescheduled";
+    return "scheduled";
+  }
+
+  #syncFails(c: ConnectionRecord): boolean {
+    return c.failSyncs || c.setupState !== "connected";
+  }
+
+  /** Start (or with `force`, restart) a sync; returns whether one was started. */
+  startSync(c: ConnectionRecord, options: { force?: boolean; historical?: boolean } = {}): boolean {
+    if (c.sync && !options.force) return false;
+    const now = this.now();
+    const length = options.historical ? this.syncMs * 3 : this.syncMs;
+    c.rescheduledFor = undefined;
+    c.sync = { startedAt: now, endsAt: now + length, fails: this.#syncFails(c) };
+    if (options.historical) c.isHistoricalSync = true;
+    return true;
+  }
+
+  /** Delete a connection. */
+  deleteConnection(id: string): void {
+    this.connection(id);
+    this.connections.remove(id);
+  }
+
+  // ---- transformations ----------------------------------------------------
+
+  /** A transformation (settled) or 404. */
+  transformation(id: string): TransformationRecord {
+    const t = this.transformations.get(id);
+    if (!t) throw notFound("Transformation", id);
+    return this.settleTransformation(t);
+  }
+
+  /** Finish a due transformation run. */
+  settleTransformation(t: TransformationRecord): TransformationRecord {
+    if (t.run && this.now() >= t.run.endsAt) {
+      t.status = t.failRuns ? "FAILED" : "SUCCEEDED";
+      t.lastEndedAt = t.run.endsAt;
+      t.run = undefined;
+    }
+    return t;
+  }
+
+  /** Start a transformation run. */
+  runTransformation(t: TransformationRecord): void {
+    const now = this.now();
+    t.status = "RUNNING";
+    t.lastStartedAt = now;
+    t.run = { startedAt: now, endsAt: now + this.syncMs };
+  }
+
+  // ---- others -------------------------------------------------------------
+
+  /** A destination or 404. */
+  destination(id: string): DestinationRecord {
+    const d = this.destinations.get(id);
+    if (!d) throw notFound("Destination", id);
+    return d;
+  }
+
+  /** A user or 404. */
+  user(id: string): UserRecord {
+    const u = this.users.get(id);
+    if (!u) throw notFound("User", id);
+    return u;
+  }
+
+  /** A team or 404. */
+  team(id: string): TeamRecord {
+    const t = this.teams.get(id);
+    if (!t) throw notFound("Team", id);
+    return t;
+  }
+
+  /** A webhook or 404. */
+  webhook(id: string): WebhookRecord {
+    const w = this.webhooks.get(id);
+    if (!w) throw notFound("Webhook", id);
+    return w;
+  }
+
+  /** Delete a user and their memberships. */
+  deleteUser(id: string): void {
+    this.user(id);
+    for (const members of this.groupUsers.values()) members.delete(id);
+    this.users.remove(id);
+  }
+
+  /** Throw 400 unless `role` is an account role. */
+  checkAccountRole(role: unknown, field = "role"): void {
+    if (role === undefined) return;
+    if (typeof role !== "string" || !ACCOUNT_ROLES.includes(role)) {
+      throw invalidInput(
+        `Invalid ${field} '${String(role)}': expected one of ${ACCOUNT_ROLES.join(", ")}`,
+      );
+    }
+  }
+}
+
+/** Config fields an incomplete connection still lacks. */
+export function missingFieldsFor(service: string, config: Record<string, unknown>): string[] {
+  const info = getService(service);
+  const wanted = info?.schemaFormat === "schema_prefix"
+    ? ["host", "user", "password"]
+    : info?.id === "s3"
+    ? ["bucket"]
+    : [];
+  const missing = wanted.filter((f) => config[f] === undefined || config[f] === "");
+  return missing.length ? missing : ["credentials"];
+}
+
+function hex(seed: number, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) {
+    out += (hashString(`${seed}:${i}`) >>> 0).toString(16).padStart(8, "0");
+  }
+  return out.slice(0, length);
+}
+
+function b64(seed: number, length: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  let out = "";
+  for (let i = 0; out.length < length; i++) {
+    let h = hashString(`${seed}/${i}`);
+    for (let k = 0; k < 5; k++, h >>>= 6) out += alphabet[h & 63];
+  }
+  return out.slice(0, length);
+}
+
+/**
+ * The TLS certificate a connection's source presents (deterministic per id).
+ *
+ * @example Using `makeCertificate`
+ * ```ts
+ * import { makeCertificate } from "./state.ts";
+ * const cert = makeCertificate("crimson_ledger");
+ * ```
+ */
+export function makeCertificate(id: string): TrustItem {
+  const seed = hashString(`cert:${id}`);
+  return {
+    hash: hex(seed, 32),
+    name: `CN=${id.replace(/_/g, "-")}.db.acme-corp.internal, O=Acme Corp`,
+    type: "TLS",
+    sha1: hex(seed + 1, 40),
+    sha256: hex(seed + 2, 64),
+    publicKey: `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${b64(seed + 3, 48)}`,
+  };
+}
+
+/**
+ * The SSH host-key fingerprint a connection's tunnel presents.
+ *
+ * @example Using `makeFingerprint`
+ * ```ts
+ * import { makeFingerprint } from "./state.ts";
+ * const fp = makeFingerprint("silent_tunnel");
+ * ```
+ */
+export function makeFingerprint(id: string): TrustItem {
+  const seed = hashString(`fp:${id}`);
+  return {
+    hash: hex(seed, 32),
+    publicKey: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${b64(seed + 1, 43)} bastion@acme`,
+  };
+}
