@@ -361,7 +361,11 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
     accept: string,
     perAttemptTimeout: number,
     signal: AbortSignal | undefined,
+    idempotent: boolean,
   ): Promise<{ response: Response; text: string }> {
+    // Deno's fetch silently sends a request again when a reused keep-alive connection closes before the
+    // answer; for a request that must not be repeated (a create), use a fresh connection that is never reused.
+    const single = idempotent ? undefined : freshConnection();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TimeoutMarker()), perAttemptTimeout);
     const onAbort = () => controller.abort(signal?.reason);
@@ -374,10 +378,19 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
         "User-Agent": userAgent,
       };
       if (body !== undefined) headers["Content-Type"] = "application/json";
-      const response = await fetchImpl(url, { method, headers, body, signal: controller.signal, redirect: "manual" });
+      const init: RequestInit & { client?: Deno.HttpClient } = {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        redirect: "manual",
+      };
+      if (single) init.client = single;
+      const response = await fetchImpl(url, init);
       const text = await response.text();
       return { response, text };
     } finally {
+      single?.close();
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
@@ -431,7 +444,7 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
       const started = now();
       let result: { response: Response; text: string };
       try {
-        result = await attempt(method, url, body, accept, perAttemptTimeout, signal);
+        result = await attempt(method, url, body, accept, perAttemptTimeout, signal, idempotent);
       } catch (error) {
         // A missing --allow-net is the caller's to fix, not a network failure to retry.
         if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) throw error;
@@ -575,6 +588,12 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
     request,
     paginate,
   };
+}
+
+function freshConnection(): Deno.HttpClient | undefined {
+  const create = (globalThis as { Deno?: { createHttpClient?: typeof Deno.createHttpClient } }).Deno
+    ?.createHttpClient;
+  return typeof create === "function" ? create({ poolMaxIdlePerHost: 0 }) : undefined;
 }
 
 class TimeoutMarker extends Error {
