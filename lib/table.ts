@@ -5,6 +5,7 @@
  */
 
 import Table from "npm:cli-table3@^0.6.5";
+import { paint } from "./output.ts";
 
 /** One column of a table. */
 export interface Column<T> {
@@ -39,9 +40,11 @@ export interface TableOptions {
  */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], options: TableOptions = {}): string {
   const { colour = false } = options;
+  // Headers are painted here rather than through cli-table3's `style`, which would load a colour library
+  // that probes a dozen environment variables (each one a permission prompt under Deno).
   const table = new Table({
-    head: columns.map((c) => c.header),
-    style: { head: colour ? ["cyan"] : [], border: [] },
+    head: columns.map((c) => paint("cyan", c.header, colour)),
+    style: { head: [], border: [] },
   });
   for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
   return table.toString();
