@@ -1,0 +1,138 @@
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+/**
+ * status_pagination.ts — every connection of a group, across all pages (`GET /v1/groups/{id}/connections`
+ * with `limit` and `cursor`, following `next_cursor` until the last page), as one table: ID, service,
+ * schema, sync state, setup state, paused and frequency. Prints how many pages it took.
+ *
+ * ```sh
+ * deno run -P recipes/status_pagination.ts --group-id rapid_harbor --limit 100
+ * ```
+ *
+ * @module
+ */
+import { AtlasError } from "../lib/client.ts";
+import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
+import type { RecipeContext } from "../lib/recipe.ts";
+import { renderTable } from "../lib/table.ts";
+
+interface Connection {
+  id: string;
+  service?: string;
+  schema?: string;
+  paused?: boolean;
+  sync_frequency?: number;
+  status?: { sync_state?: string; setup_state?: string };
+}
+
+interface Page {
+  items?: Connection[];
+  next_cursor?: string | null;
+}
+
+/** Reads `--limit`: an integer from 1 to 1000, default 100. */
+export function parseLimit(ctx: Pick<RecipeContext, "string">): number {
+  const raw = ctx.string("limit");
+  if (raw === undefined) return 100;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
+    throw new UsageError(`Expected --limit to be an integer from 1 to 1000, got '${raw.slice(0, 40)}'`);
+  }
+  return Number(raw);
+}
+
+/** Runs the recipe: `main(args)` resolves to the exit code. */
+export const main = defineRecipe({
+  name: "status_pagination.ts",
+  summary: "List every connection of a group across all pages, as a table",
+  description: [
+    "Follows next_cursor page by page (each page is one Call: line) until the last page, then prints one table:",
+    "ID, service, schema, sync state, setup state, paused, sync frequency. --limit sets the page size (1..1000).",
+  ].join("\n"),
+  examples: [
+    "deno run -P recipes/status_pagination.ts --group-id rapid_harbor",
+    "deno run -P recipes/status_pagination.ts --group-id quiet_meadow --limit 10 --json",
+  ],
+  flags: {
+    "group-id": { type: "string", valueName: "ID", required: true, description: "The group (destination)" },
+    limit: { type: "string", valueName: "N", description: "Page size, 1..1000 (default 100)" },
+  },
+  permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read --allow-write=logs",
+  async run(ctx) {
+    const groupId = ctx.id("group-id", { required: true })!;
+    const limit = parseLimit(ctx);
+    const connections: Connection[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (cursor !== undefined) query.set("cursor", cursor);
+      const endpoint = `groups/${groupId}/connections?${query}`;
+      const response = await ctx.call<Page>("GET", endpoint);
+      pages++;
+      const items = response.data?.items;
+      if (!Array.isArray(items)) {
+        throw new AtlasError({
+          kind: "invalid-response",
+          status: 200,
+          code: "InvalidResponse",
+          fivetranMessage: `Expected data.items to be a list on page ${pages}`,
+          method: "GET",
+          path: `groups/${groupId}/connections`,
+          attempts: 1,
+        });
+      }
+      connections.push(...items);
+      ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
+      const next = response.data?.next_cursor;
+      if (next === undefined || next === null || next === "") break;
+      if (seenCursors.has(next)) {
+        throw new AtlasError({
+          kind: "invalid-response",
+          status: 200,
+          code: "RepeatedCursor",
+          fivetranMessage: `Expected a new next_cursor on page ${pages}, got one already seen; stopping`,
+          method: "GET",
+          path: `groups/${groupId}/connections`,
+          attempts: 1,
+        });
+      }
+      seenCursors.add(next);
+      cursor = next;
+    }
+    const summary = `${connections.length} connection${
+      connections.length === 1 ? "" : "s"
+    } in group ${groupId}, ${pages} page${pages === 1 ? "" : "s"} of up to ${limit}`;
+    if (ctx.json) {
+      ctx.out.json({
+        group_id: groupId,
+        pages,
+        limit,
+        count: connections.length,
+        connections: connections.map((c) => ({
+          id: c.id,
+          service: c.service,
+          schema: c.schema,
+          sync_state: c.status?.sync_state,
+          setup_state: c.status?.setup_state,
+          paused: c.paused,
+          sync_frequency: c.sync_frequency,
+        })),
+      });
+      ctx.out.progress(summary);
+      return 0;
+    }
+    ctx.out.line(renderTable(connections, [
+      { header: "ID", value: (c) => c.id },
+      { header: "Service", value: (c) => c.service },
+      { header: "Schema", value: (c) => c.schema },
+      { header: "Sync state", value: (c) => c.status?.sync_state },
+      { header: "Setup state", value: (c) => c.status?.setup_state },
+      { header: "Paused", value: (c) => (c.paused ? "yes" : "no") },
+      { header: "Frequency (min)", value: (c) => c.sync_frequency },
+    ], { colour: ctx.out.colour }));
+    ctx.out.detail(summary);
+    return 0;
+  },
+});
+
+if (import.meta.main) await runMain(main);
