@@ -135,6 +135,8 @@ export interface RecipeContext {
   list(name: string): string[];
   /** A Fivetran ID flag, checked: letters, digits, `_`, `-`, `.` only. */
   id(name: string, options?: { required?: boolean }): string | undefined;
+  /** A repeatable Fivetran ID flag's values, each checked like {@link RecipeContext.id}. */
+  ids(name: string): string[];
   /** Reads and parses a JSON file; bad files are a {@link UsageError}. */
   readJson(path: string, what: string): unknown;
   /** Reads a secret from a file (trailing newline removed) and registers it for scrubbing. */
@@ -201,7 +203,17 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   json: { type: "boolean", description: "Print only machine-readable JSON on stdout" },
 };
 
-const ID_PATTERN = /^[A-Za-z0-9_.-]{1,200}$/;
+/** What a Fivetran ID may look like: letters, digits, `_`, `-` and `.` (so it can never climb a path). */
+export const ID_PATTERN: RegExp = /^[A-Za-z0-9_.-]{1,200}$/;
+
+function checkId(flag: string, value: string): string {
+  if (!ID_PATTERN.test(value)) {
+    throw new UsageError(
+      `Expected --${flag} to be a Fivetran ID (letters, digits, _ - .), got '${value.slice(0, 60)}'`,
+    );
+  }
+  return value;
+}
 
 function allFlags(spec: RecipeSpec): Record<string, FlagSpec> {
   const flags: Record<string, FlagSpec> = { ...spec.flags, ...COMMON_FLAGS };
@@ -413,13 +425,10 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         },
         id: (name, options = {}) => {
           const v = string(name, options);
-          if (v !== undefined && !ID_PATTERN.test(v)) {
-            throw new UsageError(
-              `Expected --${name} to be a Fivetran ID (letters, digits, _ - .), got '${v.slice(0, 60)}'`,
-            );
-          }
+          if (v !== undefined) checkId(name, v);
           return v;
         },
+        ids: (name) => ctx.list(name).map((v) => checkId(name, v)),
         readJson: (path, what) => readJsonFile(path, what),
         readSecret: (path, what) => {
           let text: string;

@@ -38,8 +38,6 @@ interface Target {
   known?: SyncState;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_.-]{1,200}$/;
-
 const WORDS: Record<Action, { done: string; already: string; verb: string }> = {
   pause: { done: "paused", already: "already paused", verb: "pause" },
   resume: { done: "resumed", already: "already running (not paused)", verb: "resume" },
@@ -104,14 +102,7 @@ export const main = defineRecipe({
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read --allow-write=logs (and the --resume-from file)",
   async run(ctx) {
     // ---- flags
-    const ids = ctx.list("connection-id");
-    for (const id of ids) {
-      if (!ID_PATTERN.test(id)) {
-        throw new UsageError(
-          `Expected --connection-id to be a Fivetran ID (letters, digits, _ - .), got '${id.slice(0, 60)}'`,
-        );
-      }
-    }
+    const ids = ctx.ids("connection-id");
     const groupId = ctx.id("group-id");
     if (ids.length === 0 && !groupId) throw new UsageError("Missing --connection-id or --group-id (see --help)");
     if (ids.length > 0 && groupId) throw new UsageError("Expected --connection-id or --group-id, got both");
