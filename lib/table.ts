@@ -45,9 +45,16 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   const table = new Table({
     head: columns.map((c) => paint("cyan", c.header, colour)),
     style: { head: [], border: [] },
+    // No rule between rows: long lists stay one line per row.
+    chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
-  return table.toString();
+  // Put back the rule under the (one-line) header: the top border with junctions for a middle line.
+  const lines = table.toString().split("\n");
+  if (lines.length > 3) {
+    lines.splice(2, 0, lines[0].replace("┌", "├").replaceAll("┬", "┼").replace("┐", "┤"));
+  }
+  return lines.join("\n");
 }
 
 /**

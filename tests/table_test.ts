@@ -57,3 +57,11 @@ Deno.test("escapeHtml() escapes the five special characters", () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   assert.equal(escapeHtml("plain"), "plain");
 });
+
+Deno.test("renderTable() prints one line per row under a rule after the header", () => {
+  const text = renderTable([{ id: "a" }, { id: "b" }, { id: "c" }], [{ header: "ID", value: (r) => r.id }]);
+  const lines = text.split("\n");
+  assert.equal(lines.length, 7, text);
+  assert.match(lines[2], /^├─+┤$/);
+  assert.deepEqual(lines.slice(3, 6).map((l) => l.replace(/[│\s]/g, "")), ["a", "b", "c"]);
+});
