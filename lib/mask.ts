@@ -66,3 +66,25 @@ export function scrubText(text: string, secrets: Iterable<string | undefined>): 
   }
   return out;
 }
+
+/**
+ * Every string or number value under a secret-looking key, at any depth: the values to scrub from output
+ * once a file holding them has been read.
+ *
+ * @example Collect a config's secrets
+ * ```ts
+ * import { secretValues } from "./mask.ts";
+ * secretValues({ config: { user: "etl", password: "hunter2" } }); // ["hunter2"]
+ * ```
+ */
+export function secretValues(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const v of value) secretValues(v, out);
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (isSecretKey(k) && (typeof v === "string" || typeof v === "number")) out.push(String(v));
+      else secretValues(v, out);
+    }
+  }
+  return out;
+}

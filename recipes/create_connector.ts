@@ -16,7 +16,7 @@
 import { defineRecipe, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client.ts";
-import { isSecretKey, scrubText } from "../lib/mask.ts";
+import { scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 
 /** Top-level fields of the spec's create_connection request (NewConnectorRequestV1), besides `config`/`auth`. */
@@ -223,18 +223,6 @@ function readConnectionFile(ctx: RecipeContext, path: string, groupId: string): 
     }
   }
   return { service, config: (config ?? {}) as Record<string, unknown>, rest };
-}
-
-/** Every string value under a secret-looking key, at any depth. */
-function secretValues(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) { for (const v of value) secretValues(v, out); }
-  else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (isSecretKey(k) && (typeof v === "string" || typeof v === "number")) out.push(String(v));
-      else secretValues(v, out);
-    }
-  }
-  return out;
 }
 
 /** Where the service's create request takes the schema name: the service's metadata, else the file. */

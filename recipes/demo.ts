@@ -19,9 +19,9 @@ import {
   EXIT_INTERRUPTED,
   EXIT_OK,
   EXIT_USAGE,
-  Interrupted,
   type RecipeDeps,
   type RecipeMain,
+  runMain,
 } from "../lib/recipe.ts";
 import { main as statusPagination } from "./status_pagination.ts";
 import { main as connectorStatus } from "./connector_status.ts";
@@ -192,17 +192,4 @@ export async function main(args: string[], deps: RecipeDeps = {}): Promise<numbe
   }
 }
 
-if (import.meta.main) {
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) Deno.exit(EXIT_INTERRUPTED);
-    controller.abort(new Interrupted());
-  };
-  try {
-    Deno.addSignalListener("SIGINT", onInterrupt);
-  } catch {
-    // no signal support: Ctrl-C ends the process at once
-  }
-  const code = await main(Deno.args, { signal: controller.signal });
-  Deno.exit(code);
-}
+if (import.meta.main) await runMain(main);

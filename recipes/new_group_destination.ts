@@ -18,7 +18,7 @@
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError, type Envelope } from "../lib/client.ts";
-import { isSecretKey, maskSecrets, scrubText } from "../lib/mask.ts";
+import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
@@ -257,18 +257,6 @@ function readDestinationFile(ctx: RecipeContext, path: string): Record<string, u
     }
   }
   return data;
-}
-
-/** Every string value under a secret-looking key, at any depth. */
-function secretValues(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) { for (const v of value) secretValues(v, out); }
-  else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (isSecretKey(k) && (typeof v === "string" || typeof v === "number")) out.push(String(v));
-      else secretValues(v, out);
-    }
-  }
-  return out;
 }
 
 /** The group with this name, if any (group names are unique in an account). */

@@ -1,0 +1,33 @@
+// Private helpers shared by the user and team recipes.
+import { type RecipeContext, UsageError } from "../lib/recipe.ts";
+
+/** Checks the role against the account roles the API lists; skips the check (with a warning) if it cannot list them. */
+export async function checkRole(ctx: RecipeContext, role: string): Promise<void> {
+  let roles: { name?: string; scope?: string[]; is_deprecated?: boolean; replacement_role_name?: string }[];
+  try {
+    roles = await Array.fromAsync(ctx.client.paginate<(typeof roles)[number]>("roles", { limit: 1000 }));
+  } catch (error) {
+    ctx.out.warn(`Could not list the account roles to check --role (${(error as Error).message}); sending it as given`);
+    return;
+  }
+  const account = roles.filter((r) => !Array.isArray(r.scope) || r.scope.includes("ACCOUNT"));
+  const found = account.find((r) => r.name === role);
+  if (!found) {
+    throw new UsageError(
+      `Expected --role to be an account role (${account.map((r) => r.name).join(", ")}), got '${role}'`,
+    );
+  }
+  if (found.is_deprecated) {
+    ctx.out.warn(
+      `Role '${role}' is deprecated${found.replacement_role_name ? `; use '${found.replacement_role_name}'` : ""}`,
+    );
+  }
+}
+
+export function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `'${value.slice(0, 40)}'`;
+  return `${typeof value} ${String(value)}`;
+}
