@@ -431,13 +431,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         ids: (name) => ctx.list(name).map((v) => checkId(name, v)),
         readJson: (path, what) => readJsonFile(path, what),
         readSecret: (path, what) => {
-          let text: string;
-          try {
-            text = Deno.readTextFileSync(path);
-          } catch (error) {
-            if (error instanceof Deno.errors.NotCapable) throw error;
-            throw new UsageError(`Cannot read ${what} file '${path}': ${firstLine(error)}`);
-          }
+          const text = readText(path, what);
           const secret = text.replace(/\r?\n$/, "");
           if (secret.trim() === "") {
             throw new UsageError(`Expected ${what} file '${path}' to hold a value, it is empty`);
@@ -520,15 +514,18 @@ export function permissionMessage(error: Error): string {
   } (or use the shebang / deno run -P)`;
 }
 
-function readJsonFile(path: string, what: string): unknown {
+function readText(path: string, what: string): string {
   if (!path) throw new UsageError(`Expected a path for the ${what} file, got ''`);
-  let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    return Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`Cannot read ${what} file '${path}': ${firstLine(error)}`);
   }
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  const text = readText(path, what);
   try {
     return JSON.parse(text);
   } catch (error) {
