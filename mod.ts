@@ -101,6 +101,8 @@ function nullWithWarning(error: unknown): RequestLog {
  * @param payload The JSON body for POST and PATCH.
  * @throws {TypeError} for an unknown method or an endpoint outside the base URL.
  * @throws {ConfigError} when credentials are missing (before any request).
+ * @throws {Deno.errors.NotCapable} when the script lacks `--allow-net` for the API host (or `--allow-env`
+ * for the variables); the message names the flag to add.
  *
  * @example Pause a connection, the original way
  * ```ts

@@ -44,8 +44,12 @@
 import { dirname } from "node:path";
 import { mkdirSync } from "node:fs";
 import { AtlasError } from "./client.ts";
+import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, type FlagSpec, type RecipeContext, UsageError } from "./recipe.ts";
+
+/** How every progress record starts: `JSON.stringify` of an object whose first key is `op`. */
+const RECORD_START = '{"op":"';
 
 /** What became of one input. */
 export type BulkStatus = "done" | "already" | "failed" | "skipped" | "interrupted" | "not-started";
@@ -218,20 +222,22 @@ export function openProgressFile(path: string, op: string, now: () => number = D
   }
   const succeeded = new Map<string, string | undefined>();
   let unreadable = 0;
-  let lineNo = 0;
-  for (const line of text.split("\n")) {
-    lineNo++;
+  const lines = text.split("\n");
+  for (const [index, line] of lines.entries()) {
     if (line.trim() === "") continue;
-    let record: Partial<ProgressRecord>;
+    let record: Partial<ProgressRecord> | undefined;
     try {
       record = JSON.parse(line);
     } catch {
-      unreadable++;
-      continue;
+      record = undefined;
     }
     if (typeof record !== "object" || record === null || typeof record.key !== "string") {
-      if (succeeded.size === 0 && unreadable === 0 && lineNo === 1) {
-        throw new UsageError(`Expected '${path}' to be a JSON-lines progress file, line 1 is not a progress record`);
+      // Records are written as {"op":"...",...}: a line cut short by a crash is a prefix of one. Anything else
+      // means the file is not one of ours, and appending to it would damage it.
+      if (!line.startsWith(RECORD_START) && !RECORD_START.startsWith(line)) {
+        throw new UsageError(
+          `Expected '${path}' to be a JSON-lines progress file, line ${index + 1} is not a progress record`,
+        );
       }
       unreadable++;
       continue;
@@ -348,8 +354,11 @@ export async function runBulk<T, R = unknown>(
   // Items see a signal that aborts on Ctrl-C only when asked to; otherwise they finish what they started.
   const itemSignal = onInterrupt === "abort" && signal ? signal : new AbortController().signal;
   let next = 0;
+  // A problem that is not the item's (missing credentials or permission, bad usage) would fail every item
+  // the same way: stop the run and let the recipe report it once.
+  let fatal: { error: unknown } | undefined;
   const worker = async () => {
-    while (!signal?.aborted && next < pending.length) {
+    while (!signal?.aborted && !fatal && next < pending.length) {
       const result = pending[next++];
       const t0 = now();
       try {
@@ -358,6 +367,10 @@ export async function runBulk<T, R = unknown>(
         if (step.detail !== undefined) result.detail = step.detail;
         if (step.value !== undefined) result.value = step.value;
       } catch (error) {
+        if (isFatal(error)) {
+          fatal ??= { error };
+          break;
+        }
         const aborted = signal?.aborted && (isAbort(error) || itemSignal.aborted);
         result.status = aborted ? "interrupted" : "failed";
         result.reason = aborted ? "aborted by Ctrl-C before it finished" : firstLine(error);
@@ -383,6 +396,7 @@ export async function runBulk<T, R = unknown>(
   } finally {
     progress?.finish();
   }
+  if (fatal) throw fatal.error;
 
   const counts = Object.fromEntries(BULK_STATUSES.map((s) => [s, 0])) as Record<BulkStatus, number>;
   for (const r of results) counts[r.status]++;
@@ -425,6 +439,12 @@ export interface SummaryWords {
   /** The command to rerun, when known, for the "how to resume" line. */
   command?: string;
   /**
+   * Whether the recipe takes `--resume-from` (read-only recipes do not; their advice is to rerun).
+   *
+   * @default {true}
+   */
+  resumable?: boolean;
+  /**
    * At most this many failed and not-started keys are listed (the JSON summary lists all).
    *
    * @default {50}
@@ -446,7 +466,7 @@ export interface SummaryWords {
  * ```
  */
 export function formatBulkSummary(summary: BulkSummary<unknown, unknown>, words: SummaryWords): string[] {
-  const { noun, done = "done", already = "already done", listLimit = 50 } = words;
+  const { noun, done = "done", already = "already done", listLimit = 50, resumable = true } = words;
   const c = summary.counts;
   const plural = (n: number) => `${n} ${noun}${n === 1 ? "" : "s"}`;
   const parts = [
@@ -479,14 +499,18 @@ export function formatBulkSummary(summary: BulkSummary<unknown, unknown>, words:
       `Interrupted after ${finished} of ${plural(summary.total)}. ${
         summary.resumeFrom
           ? `To continue, run ${rerun} again with --resume-from ${summary.resumeFrom}: what succeeded is skipped.`
-          : `To continue, run ${rerun} again (add --resume-from FILE to record progress and skip what succeeded).`
+          : resumable
+          ? `To continue, run ${rerun} again (add --resume-from FILE to record progress and skip what succeeded).`
+          : `To continue, run ${rerun} again.`
       }`,
     );
   } else if (c.failed > 0) {
     lines.push(
       summary.resumeFrom
         ? `To retry the failed ones only, run ${rerun} again with --resume-from ${summary.resumeFrom}.`
-        : `To retry, run ${rerun} again (with --resume-from FILE, what succeeded is recorded and skipped).`,
+        : resumable
+        ? `To retry, run ${rerun} again (with --resume-from FILE, what succeeded is recorded and skipped).`
+        : `To retry, run ${rerun} again.`,
     );
   }
   return lines;
@@ -631,4 +655,9 @@ function isAbort(error: unknown): boolean {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0].slice(0, 300);
+}
+
+function isFatal(error: unknown): boolean {
+  return error instanceof ConfigError || error instanceof UsageError || error instanceof Deno.errors.NotCapable ||
+    error instanceof Deno.errors.PermissionDenied;
 }

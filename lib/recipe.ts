@@ -459,8 +459,9 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           if (!answer || !/^y(es)?$/i.test(answer.trim())) throw new UsageError("Not confirmed; nothing was changed");
         },
         call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
+          const client = ctx.client; // created first: no Call: line for a request that cannot be sent
           out.call(method, endpoint, payload);
-          const response = await ctx.client.request<T>(method, endpoint, payload);
+          const response = await client.request<T>(method, endpoint, payload);
           out.response(response.code);
           return response;
         },

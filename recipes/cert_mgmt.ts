@@ -90,9 +90,10 @@ export const main = defineRecipe({
     const limit = limitText === undefined ? 1000 : Number(limitText);
 
     const endpoint = `groups/${groupId}/connections`;
+    const client = ctx.client; // made first: missing credentials end the run before any Call: line
     ctx.out.call("GET", endpoint);
     const connections: Connection[] = [];
-    for await (const c of ctx.client.paginate<Connection>(endpoint, { limit, signal: ctx.signal })) {
+    for await (const c of client.paginate<Connection>(endpoint, { limit, signal: ctx.signal })) {
       connections.push(c);
     }
     ctx.out.response("Success");

@@ -69,8 +69,9 @@ export const main = defineRecipe({
     if (groupId) {
       groups = [{ id: groupId }];
     } else {
+      const client = ctx.client; // made first: missing credentials end the run before any Call: line
       ctx.out.call("GET", "groups (all pages)");
-      groups = await Array.fromAsync(ctx.client.paginate<Group>("groups", { limit: 1000, signal: ctx.signal }));
+      groups = await Array.fromAsync(client.paginate<Group>("groups", { limit: 1000, signal: ctx.signal }));
       ctx.out.response("Success");
       ctx.out.progress(`${groups.length} group${groups.length === 1 ? "" : "s"} to search`);
     }
@@ -143,7 +144,14 @@ export const main = defineRecipe({
     if (!ctx.json) ctx.out.detail(headline);
     else ctx.out.progress(headline);
     if (code !== 0) {
-      for (const line of formatBulkSummary(summary, { noun: "group", done: "searched", already: "unchanged" })) {
+      for (
+        const line of formatBulkSummary(summary, {
+          noun: "group",
+          done: "searched",
+          already: "unchanged",
+          resumable: false,
+        })
+      ) {
         ctx.out.warn(line);
       }
     }

@@ -23,6 +23,7 @@ import {
   bulkFlags,
   type BulkItemResult,
   formatBulkSummary,
+  openProgressFile,
   reportBulk,
   runBulk,
 } from "../lib/bulk.ts";
@@ -125,13 +126,17 @@ export const main = defineRecipe({
       resumeFrom = undefined;
     }
     const words = WORDS[action];
+    const op = action === "sync" && wait ? "sync-wait" : action;
+    // Open the progress file before listing anything, so a wrong file or path is reported at once.
+    const progressFile = resumeFrom ? openProgressFile(resumeFrom, op) : undefined;
 
     // ---- targets
     let targets: Target[];
     if (groupId) {
+      const client = ctx.client; // made first: missing credentials end the run before any Call: line
       ctx.out.call("GET", `groups/${groupId}/connections (all pages)`);
       const listed = await Array.fromAsync(
-        ctx.client.paginate<Record<string, unknown>>(`groups/${groupId}/connections`, {
+        client.paginate<Record<string, unknown>>(`groups/${groupId}/connections`, {
           limit: 1000,
           signal: ctx.signal,
         }),
@@ -143,7 +148,6 @@ export const main = defineRecipe({
       targets = ids.map((id) => ({ id }));
     }
     const single = targets.length === 1;
-    const op = action === "sync" && wait ? "sync-wait" : action;
 
     // ---- one connection
     const send = async (method: "PATCH" | "POST", endpoint: string, payload: unknown) => {
@@ -221,7 +225,7 @@ export const main = defineRecipe({
       concurrency,
       signal: ctx.signal,
       onInterrupt: op === "sync-wait" ? "abort" : "finish",
-      ...(resumeFrom ? { resumeFrom } : {}),
+      ...(progressFile ? { resumeFrom: progressFile } : {}),
       run: runOne,
       onResult: (r: BulkItemResult<Target>) => {
         if (r.status === "failed") {

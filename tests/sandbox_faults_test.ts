@@ -131,3 +131,19 @@ Deno.test("sandbox fault specs are validated", () => {
   assert.throws(() => parseFaultSpec("5xx"), /key=value/);
   assert.throws(() => parseFaultSpec("drop=-1"), /invalid value/);
 });
+
+Deno.test("sandbox journals the masked body of a request refused by a 429 or 5xx fault", async () => {
+  await withSandbox({ ...BASE, faults: "429=1" }, async (sb) => {
+    const answer = await call(sb, "POST", "/groups", { body: { name: "refused_group", password: "pw-refused-1" } });
+    assert.equal(answer.status, 429);
+    sb.setFaults("5xx=1");
+    const second = await call(sb, "POST", "/groups", { body: { name: "refused_again" } });
+    assert.ok(second.status >= 500);
+    const [first, other] = sb.journal().filter((e) => e.method === "POST");
+    assert.equal(first.fault, "429");
+    assert.deepEqual(first.body, { name: "refused_group", password: "******" });
+    assert.equal(other.fault, "5xx");
+    assert.deepEqual(other.body, { name: "refused_again" });
+    assert.equal(sb.state.groups.all().some((g) => g.name.startsWith("refused")), false);
+  });
+});

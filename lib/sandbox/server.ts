@@ -243,16 +243,26 @@ async function api(
   const decision: FaultDecision = ctx.faults.decide();
   if (decision.latencyMs > 0) await sleep(decision.latencyMs, ctx.signal);
   const fault = decision.fault;
+  // A refused request is journalled with its body too, so tests can tell which create it carried.
+  const journalRefusedBody = async () => {
+    const text = await readBody(req);
+    if (text instanceof ApiError || text.trim() === "") return;
+    try {
+      meta.body = maskSecrets(JSON.parse(text));
+    } catch {
+      meta.body = text.length > 200 ? text.slice(0, 200) + "…" : text;
+    }
+  };
   if (fault.kind === "drop" && !fault.after) {
-    await req.body?.cancel().catch(() => {});
+    await journalRefusedBody();
     return dropped("drop");
   }
   if (fault.kind === "5xx" && !fault.after) {
-    await req.body?.cancel().catch(() => {});
+    await journalRefusedBody();
     return finish(injected5xx(fault.status, fault.html), "5xx");
   }
   if (fault.kind === "429") {
-    await req.body?.cancel().catch(() => {});
+    await journalRefusedBody();
     return finish(
       json(
         429,
