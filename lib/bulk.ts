@@ -194,6 +194,18 @@ export interface ProgressFile {
   append(record: Omit<ProgressRecord, "op" | "at">): void;
 }
 
+/** Options of {@link openProgressFile}. */
+export interface ProgressFileOptions {
+  /** The operation the file records (`pause`, `resume`, ...); a file of another operation is refused. */
+  op: string;
+  /**
+   * The clock for the records' `at` field.
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
+}
+
 /**
  * Opens (creating when missing, folder included) a JSON-lines progress file for `op` and reads what it
  * already records. A file recording another operation is refused, so a pause file is never mistaken for
@@ -205,11 +217,12 @@ export interface ProgressFile {
  * @example Read what an earlier run finished
  * ```ts
  * import { openProgressFile } from "./bulk.ts";
- * const file = openProgressFile("logs/pause-progress.jsonl", "pause");
+ * const file = openProgressFile("logs/pause-progress.jsonl", { op: "pause" });
  * console.log(`${file.succeeded.size} connections were already paused by an earlier run`);
  * ```
  */
-export function openProgressFile(path: string, op: string, now: () => number = Date.now): ProgressFile {
+export function openProgressFile(path: string, options: ProgressFileOptions): ProgressFile {
+  const { op, now = Date.now } = options;
   if (!path || path.trim() === "") throw new UsageError("Expected --resume-from to name a file, got ''");
   let text = "";
   try {
@@ -312,7 +325,7 @@ export async function runBulk<T, R = unknown>(
   checkConcurrency(concurrency);
   const started = now();
   const file = typeof options.resumeFrom === "string"
-    ? openProgressFile(options.resumeFrom, op, now)
+    ? openProgressFile(options.resumeFrom, { op, now })
     : options.resumeFrom;
   if (file && file.op !== op) {
     throw new UsageError(`Progress file '${file.path}' records the operation '${file.op}', not '${op}'`);
@@ -601,6 +614,16 @@ export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
   return { concurrency, ...(resumeFrom !== undefined ? { resumeFrom } : {}) };
 }
 
+/** Options of {@link reportBulk}: the summary's words, and extra fields for the `--json` output. */
+export interface ReportOptions extends SummaryWords {
+  /**
+   * Fields printed next to `summary` in the JSON output.
+   *
+   * @default {{}}
+   */
+  json?: Record<string, unknown>;
+}
+
 /**
  * Prints a run's summary the recipe way (stdout lines, or the JSON summary with `--json`), writes it to
  * the log, and returns the exit code ({@link bulkExitCode}).
@@ -612,14 +635,15 @@ export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
  * declare const ctx: RecipeContext;
  * declare const summary: BulkSummary<string>;
  * const code = reportBulk(ctx, summary, { noun: "connection", done: "paused", already: "already paused" });
+ * // With --json, extra fields go next to the summary: { noun: "connection", json: { action: "pause" } }
  * ```
  */
 export function reportBulk(
   ctx: Pick<RecipeContext, "out" | "log" | "json">,
   summary: BulkSummary<unknown, unknown>,
-  words: SummaryWords,
-  extraJson: Record<string, unknown> = {},
+  options: ReportOptions,
 ): number {
+  const { json: extraJson = {}, ...words } = options;
   const lines = formatBulkSummary(summary, words);
   const code = bulkExitCode(summary);
   for (const [i, line] of lines.entries()) {

@@ -12,16 +12,28 @@ import { maskSecrets, scrubText } from "./mask.ts";
 /** Colours the toolkit uses. */
 export type Colour = "cyan" | "green" | "magenta" | "red" | "yellow" | "blue" | "gray" | "bold";
 
+/** Options of {@link paint}, {@link formatCall} and {@link formatResponse}. */
+export interface PaintOptions {
+  /**
+   * Whether to colour at all (see {@link colourEnabled}).
+   *
+   * @default {true} for `paint`, `false` for the `format*` functions
+   */
+  colour?: boolean;
+}
+
 /**
- * Paints `text` when `enabled`.
+ * Paints `text` in `colour` (unless `options.colour` is `false`).
  *
  * @example Paint a word
  * ```ts
  * import { paint } from "./output.ts";
- * paint("green", "Success", true); // "\x1b[32mSuccess\x1b[39m"
+ * paint("Success", "green"); // "\x1b[32mSuccess\x1b[39m"
+ * paint("Success", "green", { colour: false }); // "Success"
  * ```
  */
-export function paint(colour: Colour, text: string, enabled: boolean): string {
+export function paint(text: string, colour: Colour, options: PaintOptions = {}): string {
+  const { colour: enabled = true } = options;
   return enabled ? styleText(colour, text, { validateStream: false }) : text;
 }
 
@@ -44,21 +56,33 @@ export function colourEnabled(stream: { isTerminal(): boolean }): boolean {
   return !noColour && stream.isTerminal();
 }
 
+/** One request, as a `Call:` line shows it. */
+export interface CallLine {
+  /** HTTP method. */
+  method: string;
+  /** Endpoint, relative to the base URL. */
+  endpoint: string;
+  /** The JSON body, if any (secrets are masked). */
+  payload?: unknown;
+}
+
 /**
  * The `Call:` line: method, endpoint and the payload with secrets masked.
  *
  * @example Format a call
  * ```ts
  * import { formatCall } from "./output.ts";
- * formatCall("PATCH", "connections/abc", { paused: true }, false);
+ * formatCall({ method: "PATCH", endpoint: "connections/abc", payload: { paused: true } });
  * // 'Call: PATCH connections/abc {"paused":true}'
  * ```
  */
-export function formatCall(method: string, endpoint: string, payload: unknown, colour: boolean): string {
+export function formatCall(call: CallLine, options: PaintOptions = {}): string {
+  const { method, endpoint, payload } = call;
+  const { colour = false } = options;
   const body = payload === undefined || payload === null || payload === ""
     ? ""
     : ` ${JSON.stringify(maskSecrets(payload))}`;
-  return paint("cyan", `Call: ${method} ${endpoint}${body}`, colour);
+  return paint(`Call: ${method} ${endpoint}${body}`, "cyan", { colour });
 }
 
 /**
@@ -67,11 +91,12 @@ export function formatCall(method: string, endpoint: string, payload: unknown, c
  * @example Format a response code
  * ```ts
  * import { formatResponse } from "./output.ts";
- * formatResponse("Success", false); // "Response: Success"
+ * formatResponse("Success"); // "Response: Success"
  * ```
  */
-export function formatResponse(code: string, colour: boolean): string {
-  return paint("green", `Response: ${code}`, colour);
+export function formatResponse(code: string, options: PaintOptions = {}): string {
+  const { colour = false } = options;
+  return paint(`Response: ${code}`, "green", { colour });
 }
 
 /** Options of {@link Output}. */
@@ -155,18 +180,18 @@ export class Output {
 
   /** A human line: stdout normally, stderr in JSON mode so stdout stays machine-readable. */
   #human(text: string, colour: Colour | undefined): void {
-    if (this.jsonMode) this.#err(colour ? paint(colour, text, this.colourErr) : text);
-    else this.#out(colour ? paint(colour, text, this.colour) : text);
+    if (this.jsonMode) this.#err(colour ? paint(text, colour, { colour: this.colourErr }) : text);
+    else this.#out(colour ? paint(text, colour, { colour: this.colour }) : text);
   }
 
   /** Prints `Call: METHOD endpoint payload` in cyan, secrets masked. */
   call(method: string, endpoint: string, payload?: unknown): void {
-    this.#human(formatCall(method, endpoint, payload, false), "cyan");
+    this.#human(formatCall({ method, endpoint, payload }), "cyan");
   }
 
   /** Prints `Response: code` in green. */
   response(code: string): void {
-    this.#human(formatResponse(code, false), "green");
+    this.#human(formatResponse(code), "green");
   }
 
   /** Prints a detail line in magenta. */
@@ -191,12 +216,12 @@ export class Output {
 
   /** Prints one red line on stderr. */
   error(text: string): void {
-    this.#err(paint("red", text, this.colourErr));
+    this.#err(paint(text, "red", { colour: this.colourErr }));
   }
 
   /** Prints one yellow line on stderr. */
   warn(text: string): void {
-    this.#err(paint("yellow", text, this.colourErr));
+    this.#err(paint(text, "yellow", { colour: this.colourErr }));
   }
 
   /** Prints a progress or status line on stderr. */

@@ -141,6 +141,12 @@ export interface SyncOutcome {
   last: SyncState;
 }
 
+/** Options of {@link snapshotSync}. */
+export interface SnapshotOptions {
+  /** Aborts the read. */
+  signal?: AbortSignal;
+}
+
 /**
  * Reads the connection's sync timestamps and state before a sync is triggered.
  *
@@ -151,10 +157,15 @@ export interface SyncOutcome {
  * const client = createAtlas();
  * const before = await snapshotSync(client, "my_connection");
  * await client.request("POST", "connections/my_connection/sync", {});
- * const outcome = await waitForSync(client, "my_connection", before, { timeoutMs: 600_000 });
+ * const outcome = await waitForSync(client, before, { timeoutMs: 600_000 });
  * ```
  */
-export async function snapshotSync(client: Atlas, connectionId: string, signal?: AbortSignal): Promise<SyncSnapshot> {
+export async function snapshotSync(
+  client: Atlas,
+  connectionId: string,
+  options: SnapshotOptions = {},
+): Promise<SyncSnapshot> {
+  const { signal } = options;
   const envelope = await client.request<Record<string, unknown>>(
     "GET",
     `connections/${encodeURIComponent(connectionId)}`,
@@ -181,14 +192,14 @@ export async function syncAndWait(
   connectionId: string,
   options: SyncWaitOptions = {},
 ): Promise<SyncOutcome> {
-  const snapshot = await snapshotSync(client, connectionId, options.signal);
+  const snapshot = await snapshotSync(client, connectionId, options.signal ? { signal: options.signal } : {});
   await client.request(
     "POST",
     `connections/${encodeURIComponent(connectionId)}/sync`,
     options.force ? { force: true } : {},
     options.signal ? { signal: options.signal } : {},
   );
-  return waitForSync(client, connectionId, snapshot, options);
+  return waitForSync(client, snapshot, options);
 }
 
 /**
@@ -202,7 +213,7 @@ export async function syncAndWait(
  * const client = createAtlas();
  * const before = await snapshotSync(client, "my_connection");
  * // ... the sync is triggered elsewhere ...
- * const outcome = await waitForSync(client, "my_connection", before, {
+ * const outcome = await waitForSync(client, before, {
  *   pollIntervalMs: 5_000,
  *   onUpdate: (e) => e.kind === "state" && console.log(e.state.sync_state),
  * });
@@ -210,10 +221,10 @@ export async function syncAndWait(
  */
 export async function waitForSync(
   client: Atlas,
-  connectionId: string,
-  snapshot: SyncState,
+  snapshot: SyncSnapshot,
   options: SyncWaitOptions = {},
 ): Promise<SyncOutcome> {
+  const { connectionId } = snapshot;
   const {
     timeoutMs = 3_600_000,
     pollIntervalMs = 15_000,

@@ -43,7 +43,7 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   // Headers are painted here rather than through cli-table3's `style`, which would load a colour library
   // that probes a dozen environment variables (each one a permission prompt under Deno).
   const table = new Table({
-    head: columns.map((c) => paint("cyan", c.header, colour)),
+    head: columns.map((c) => paint(c.header, "cyan", { colour })),
     style: { head: [], border: [] },
     // No rule between rows: long lists stay one line per row.
     chars: { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" },

@@ -199,23 +199,28 @@ export const main = defineRecipe({
     }`;
     ctx.out.painted(stillBroken.length || errors.length ? "red" : "green", line);
     ctx.log.write(stillBroken.length || errors.length ? "warn" : "info", `cert_mgmt: group ${groupId}: ${line}`);
-    return reportBulk(ctx, summary, { noun: "connection", done: "fixed", already: "not broken" }, {
-      group_id: groupId,
-      connections: connections.length,
-      broken: broken.length,
-      fixed,
-      still_broken: stillBroken.map((r) => r.key),
-      not_tested: errors.map((r) => r.key),
-      results: [...outcomes.values()].map((o) => ({
-        id: o.connection.id,
-        service: o.connection.service,
-        schema: o.connection.schema,
-        before: o.connection.status?.setup_state,
-        after: o.after,
-        fixed: o.after === "connected",
-        tests: o.tests.map((t) => ({ title: t.title, status: t.status, message: t.message })),
-        ...(o.error ? { error: o.error } : {}),
-      })),
+    return reportBulk(ctx, summary, {
+      noun: "connection",
+      done: "fixed",
+      already: "not broken",
+      json: {
+        group_id: groupId,
+        connections: connections.length,
+        broken: broken.length,
+        fixed,
+        still_broken: stillBroken.map((r) => r.key),
+        not_tested: errors.map((r) => r.key),
+        results: [...outcomes.values()].map((o) => ({
+          id: o.connection.id,
+          service: o.connection.service,
+          schema: o.connection.schema,
+          before: o.connection.status?.setup_state,
+          after: o.after,
+          fixed: o.after === "connected",
+          tests: o.tests.map((t) => ({ title: t.title, status: t.status, message: t.message })),
+          ...(o.error ? { error: o.error } : {}),
+        })),
+      },
     });
   },
 });

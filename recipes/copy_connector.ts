@@ -246,10 +246,15 @@ export const main = defineRecipe({
         { header: "Detail", value: (r) => r.detail },
       ]));
     }
-    return reportBulk(ctx, summary, { noun: "group", done: "copied", already: "already had a copy" }, {
-      source: { id: source.id, service: source.service, schema: source.schema, group_id: source.group_id },
-      dry_run: ctx.dryRun,
-      results: rows,
+    return reportBulk(ctx, summary, {
+      noun: "group",
+      done: "copied",
+      already: "already had a copy",
+      json: {
+        source: { id: source.id, service: source.service, schema: source.schema, group_id: source.group_id },
+        dry_run: ctx.dryRun,
+        results: rows,
+      },
     });
   },
 });

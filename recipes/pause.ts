@@ -128,7 +128,7 @@ export const main = defineRecipe({
     const words = WORDS[action];
     const op = action === "sync" && wait ? "sync-wait" : action;
     // Open the progress file before listing anything, so a wrong file or path is reported at once.
-    const progressFile = resumeFrom ? openProgressFile(resumeFrom, op) : undefined;
+    const progressFile = resumeFrom ? openProgressFile(resumeFrom, { op }) : undefined;
 
     // ---- targets
     let targets: Target[];
@@ -156,7 +156,7 @@ export const main = defineRecipe({
     };
     const current = async (t: Target, signal: AbortSignal): Promise<SyncState> => {
       if (t.known && !(action === "sync" && wait)) return t.known;
-      return await snapshotSync(ctx.client, t.id, signal);
+      return await snapshotSync(ctx.client, t.id, { signal });
     };
 
     const runOne = async (t: Target, signal: AbortSignal) => {
@@ -199,7 +199,7 @@ export const main = defineRecipe({
           `Waiting for the sync of ${t.id} (polling every ${pollMs / 1000} s, up to ${timeoutMs / 1000} s)`,
         );
       }
-      const outcome = await waitForSync(ctx.client, t.id, state, {
+      const outcome = await waitForSync(ctx.client, { connectionId: t.id, ...state }, {
         timeoutMs,
         pollIntervalMs: pollMs,
         sleep: (ms) => ctx.sleep(ms),
@@ -256,10 +256,9 @@ export const main = defineRecipe({
       ctx.log.write("info", `${op}: ${formatBulkSummary(summary, summaryWords)[0]}`);
       return 0;
     }
-    return reportBulk(ctx, summary, summaryWords, {
-      action,
-      dry_run: ctx.dryRun,
-      ...(groupId ? { group_id: groupId } : {}),
+    return reportBulk(ctx, summary, {
+      ...summaryWords,
+      json: { action, dry_run: ctx.dryRun, ...(groupId ? { group_id: groupId } : {}) },
     });
   },
 });

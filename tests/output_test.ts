@@ -13,11 +13,11 @@ function collect(options: { colour?: boolean; colourErr?: boolean; json?: boolea
 }
 
 Deno.test("paint() colours only when enabled", () => {
-  assert.equal(paint("cyan", "Call:", false), "Call:");
-  assert.equal(paint("cyan", "x", true), `${ESC}36mx${ESC}39m`);
-  assert.equal(paint("green", "x", true), `${ESC}32mx${ESC}39m`);
-  assert.equal(paint("magenta", "x", true), `${ESC}35mx${ESC}39m`);
-  assert.equal(paint("red", "x", true), `${ESC}31mx${ESC}39m`);
+  assert.equal(paint("Call:", "cyan", { colour: false }), "Call:");
+  assert.equal(paint("x", "cyan", { colour: true }), `${ESC}36mx${ESC}39m`);
+  assert.equal(paint("x", "green", { colour: true }), `${ESC}32mx${ESC}39m`);
+  assert.equal(paint("x", "magenta", { colour: true }), `${ESC}35mx${ESC}39m`);
+  assert.equal(paint("x", "red", { colour: true }), `${ESC}31mx${ESC}39m`);
 });
 
 Deno.test("colourEnabled() is false when the stream is not a terminal", () => {
@@ -74,7 +74,7 @@ Deno.test("Call: lines mask password, secret, private_key and token payload keys
     secret: "webhook-secret",
     paused: false,
   };
-  const line = formatCall("POST", "connections", payload, false);
+  const line = formatCall({ method: "POST", endpoint: "connections", payload });
   assert.equal(
     line,
     'Call: POST connections {"config":{"user":"etl","password":"******","private_key":"******",' +
@@ -85,8 +85,8 @@ Deno.test("Call: lines mask password, secret, private_key and token payload keys
   assert.ok(out[0].startsWith(`${ESC}36mCall: POST connections`));
   for (const leak of ["hunter2", "BEGIN", '"tok"', "webhook-secret"]) assert.ok(!out[0].includes(leak), leak);
   assert.equal(payload.config.password, "hunter2", "the payload itself is not changed");
-  assert.equal(formatCall("GET", "groups", undefined, false), "Call: GET groups");
-  assert.equal(formatResponse("Success", false), "Response: Success");
+  assert.equal(formatCall({ method: "GET", endpoint: "groups" }), "Call: GET groups");
+  assert.equal(formatResponse("Success"), "Response: Success");
 });
 
 Deno.test("Output in JSON mode keeps stdout machine-readable", () => {

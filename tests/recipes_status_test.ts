@@ -138,12 +138,12 @@ Deno.test("openProgressFile() skips what succeeded, retries failures, and refuse
     assert.deepEqual(second.counts.skipped, 3);
     assert.deepEqual(second.results.find((r) => r.key === "a")?.detail, "paused");
     assert.deepEqual(bulkExitCode(second), 0);
-    const file = openProgressFile(path, "pause");
+    const file = openProgressFile(path, { op: "pause" });
     assert.deepEqual([...file.succeeded.keys()].sort(), ["a", "b", "c", "d", "e"]);
     assert.deepEqual(file.unreadable, 1);
     let message = "";
     try {
-      openProgressFile(path, "resume");
+      openProgressFile(path, { op: "resume" });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -786,7 +786,7 @@ Deno.test("waitForSync() sleeps until rescheduled_for instead of polling, bounde
     const events: string[] = [];
     const before = await snapshotSync(client, DEMO.rescheduledConnectionId);
     assert.equal(before.sync_state, "rescheduled");
-    const short = await waitForSync(client, DEMO.rescheduledConnectionId, before, {
+    const short = await waitForSync(client, before, {
       timeoutMs: 300_000,
       pollIntervalMs: 10_000,
       sleep,
@@ -802,7 +802,7 @@ Deno.test("waitForSync() sleeps until rescheduled_for instead of polling, bounde
     assert.deepEqual(events, ["state", "rescheduled beyond=true"]);
 
     const sleeps: number[] = [];
-    const outcome = await waitForSync(client, DEMO.rescheduledConnectionId, before, {
+    const outcome = await waitForSync(client, before, {
       timeoutMs: 3_600_000,
       pollIntervalMs: 10_000,
       sleep: (ms) => {
