@@ -54,7 +54,15 @@ const RECORD_START = '{"op":"';
 /** What became of one input. */
 export type BulkStatus = "done" | "already" | "failed" | "skipped" | "interrupted" | "not-started";
 
-/** Every status, in the order summaries list them. */
+/**
+ * Every status, in the order summaries list them.
+ *
+ * @example Use BULK_STATUSES
+ * ```ts
+ * import { BULK_STATUSES } from "./bulk.ts";
+ * for (const status of BULK_STATUSES) console.log(status);
+ * ```
+ */
 export const BULK_STATUSES: readonly BulkStatus[] = [
   "done",
   "already",

@@ -8,10 +8,26 @@
  * @module
  */
 
-/** The real API's base URL. */
+/**
+ * The real API's base URL.
+ *
+ * @example Use DEFAULT_BASE_URL
+ * ```ts
+ * import { DEFAULT_BASE_URL } from "./config.ts";
+ * console.log(DEFAULT_BASE_URL); // "https://api.fivetran.com/v1"
+ * ```
+ */
 export const DEFAULT_BASE_URL = "https://api.fivetran.com/v1";
 
-/** The environment variables the toolkit reads. */
+/**
+ * The environment variables the toolkit reads.
+ *
+ * @example Use ENV_VARS
+ * ```ts
+ * import { ENV_VARS } from "./config.ts";
+ * const flag = `--allow-env=${ENV_VARS.join(",")}`;
+ * ```
+ */
 export const ENV_VARS = [
   "FIVETRAN_API_KEY",
   "FIVETRAN_API_SECRET",

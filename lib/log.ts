@@ -17,7 +17,15 @@ import { mkdirSync } from "node:fs";
 import type { AtlasLogEntry, AtlasLogger } from "./client.ts";
 import { scrubText } from "./mask.ts";
 
-/** The default log file, relative to the working folder. */
+/**
+ * The default log file, relative to the working folder.
+ *
+ * @example Use DEFAULT_LOG_FILE
+ * ```ts
+ * import { DEFAULT_LOG_FILE } from "./log.ts";
+ * console.log(DEFAULT_LOG_FILE); // "logs/fivetran.log"
+ * ```
+ */
 export const DEFAULT_LOG_FILE = "logs/fivetran.log";
 
 /** Options of {@link openLog}. */

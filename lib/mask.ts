@@ -4,7 +4,15 @@
  * @module
  */
 
-/** What a masked value is replaced with (the same string Fivetran uses on GET). */
+/**
+ * What a masked value is replaced with (the same string Fivetran uses on GET).
+ *
+ * @example Use MASK
+ * ```ts
+ * import { MASK } from "./mask.ts";
+ * const shown = { password: MASK };
+ * ```
+ */
 export const MASK = "******";
 
 const SECRET_KEY =

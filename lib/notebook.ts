@@ -167,7 +167,15 @@ export interface NotebookSession {
   close(): Promise<void>;
 }
 
-/** Where the sandbox's simulated clock starts by default. */
+/**
+ * Where the sandbox's simulated clock starts by default.
+ *
+ * @example Use SANDBOX_START
+ * ```ts
+ * import { SANDBOX_START } from "./notebook.ts";
+ * console.log(new Date(SANDBOX_START).toISOString()); // "2026-01-05T12:00:00.000Z"
+ * ```
+ */
 export const SANDBOX_START: number = Date.parse("2026-01-05T12:00:00Z");
 
 const ENV_KEYS = ["FIVETRAN_API_KEY", "FIVETRAN_API_SECRET", "FIVETRAN_BASE_URL"] as const;

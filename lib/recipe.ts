@@ -10,19 +10,51 @@
 
 import { parseArgs } from "node:util";
 import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
-import { baseUrlFromEnv, ConfigError, ENV_VARS, loadConfig } from "./config.ts";
+import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./_retry.ts";
 
-/** Exit code: done. */
+/**
+ * Exit code: done.
+ *
+ * @example Use EXIT_OK
+ * ```ts
+ * import { EXIT_OK } from "./recipe.ts";
+ * Deno.exitCode = EXIT_OK;
+ * ```
+ */
 export const EXIT_OK = 0;
-/** Exit code: the API or the network failed, or an expectation was not met. */
+/**
+ * Exit code: the API or the network failed, or an expectation was not met.
+ *
+ * @example Use EXIT_FAILED
+ * ```ts
+ * import { EXIT_FAILED } from "./recipe.ts";
+ * Deno.exitCode = EXIT_FAILED;
+ * ```
+ */
 export const EXIT_FAILED = 1;
-/** Exit code: bad usage or bad input. */
+/**
+ * Exit code: bad usage or bad input.
+ *
+ * @example Use EXIT_USAGE
+ * ```ts
+ * import { EXIT_USAGE } from "./recipe.ts";
+ * Deno.exitCode = EXIT_USAGE;
+ * ```
+ */
 export const EXIT_USAGE = 2;
-/** Exit code: interrupted (Ctrl-C). */
+/**
+ * Exit code: interrupted (Ctrl-C).
+ *
+ * @example Use EXIT_INTERRUPTED
+ * ```ts
+ * import { EXIT_INTERRUPTED } from "./recipe.ts";
+ * Deno.exitCode = EXIT_INTERRUPTED;
+ * ```
+ */
 export const EXIT_INTERRUPTED = 130;
 
 /**
@@ -203,7 +235,16 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   json: { type: "boolean", description: "Print only machine-readable JSON on stdout" },
 };
 
-/** What a Fivetran ID may look like: letters, digits, `_`, `-` and `.` (so it can never climb a path). */
+/**
+ * What a Fivetran ID may look like: letters, digits, `_`, `-` and `.` (so it can never climb a path).
+ *
+ * @example Use ID_PATTERN
+ * ```ts
+ * import { ID_PATTERN } from "./recipe.ts";
+ * ID_PATTERN.test("decent_dropsy"); // true
+ * ID_PATTERN.test("../x"); // false
+ * ```
+ */
 export const ID_PATTERN: RegExp = /^[A-Za-z0-9_.-]{1,200}$/;
 
 function checkId(flag: string, value: string): string {
@@ -564,6 +605,3 @@ export async function runMain(main: RecipeMain): Promise<never> {
   const code = await main(Deno.args, { signal: controller.signal });
   Deno.exit(code);
 }
-
-/** The environment variables recipes read, for permission flags. */
-export const RECIPE_ENV = ENV_VARS;

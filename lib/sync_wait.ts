@@ -26,11 +26,35 @@
 import { type Atlas, AtlasError } from "./client.ts";
 import { abortableSleep } from "./_retry.ts";
 
-/** The values of `status.setup_state`. */
+/**
+ * The values of `status.setup_state`.
+ *
+ * @example Use SETUP_STATES
+ * ```ts
+ * import { SETUP_STATES } from "./sync_wait.ts";
+ * SETUP_STATES.includes("broken"); // true
+ * ```
+ */
 export const SETUP_STATES: readonly string[] = ["incomplete", "connected", "broken"];
-/** The values of `status.sync_state`. */
+/**
+ * The values of `status.sync_state`.
+ *
+ * @example Use SYNC_STATES
+ * ```ts
+ * import { SYNC_STATES } from "./sync_wait.ts";
+ * SYNC_STATES.includes("rescheduled"); // true
+ * ```
+ */
 export const SYNC_STATES: readonly string[] = ["scheduled", "syncing", "paused", "rescheduled"];
-/** The values of `status.update_state`. */
+/**
+ * The values of `status.update_state`.
+ *
+ * @example Use UPDATE_STATES
+ * ```ts
+ * import { UPDATE_STATES } from "./sync_wait.ts";
+ * UPDATE_STATES.includes("delayed"); // true
+ * ```
+ */
 export const UPDATE_STATES: readonly string[] = ["on_schedule", "delayed"];
 
 /**

@@ -5,7 +5,7 @@
  *
  * @example Start, call, close
  * ```ts
- * import { startSandbox } from "./lib/sandbox/mod.ts";
+ * import { startSandbox } from "./mod.ts";
  * const sandbox = await startSandbox();
  * const res = await fetch(`${sandbox.baseUrl}/groups`, {
  *   headers: { Authorization: sandbox.authorization },
@@ -45,13 +45,45 @@ export type * from "./types.ts";
 export type { DemoOptions } from "./demo_account.ts";
 export type { SetupTest } from "./setup_tests.ts";
 
-/** Default API key of the sandbox. */
+/**
+ * Default API key of the sandbox.
+ *
+ * @example Use DEFAULT_API_KEY
+ * ```ts
+ * import { DEFAULT_API_KEY } from "./mod.ts";
+ * console.log(DEFAULT_API_KEY); // "sandbox_api_key"
+ * ```
+ */
 export const DEFAULT_API_KEY = "sandbox_api_key";
-/** Default API secret of the sandbox. */
+/**
+ * Default API secret of the sandbox.
+ *
+ * @example Use DEFAULT_API_SECRET
+ * ```ts
+ * import { DEFAULT_API_SECRET } from "./mod.ts";
+ * console.log(DEFAULT_API_SECRET); // "sandbox_api_secret"
+ * ```
+ */
 export const DEFAULT_API_SECRET = "sandbox_api_secret";
-/** Default rate limit (requests per rolling minute): generous. */
+/**
+ * Default rate limit (requests per rolling minute): generous.
+ *
+ * @example Use DEFAULT_RATE_LIMIT
+ * ```ts
+ * import { DEFAULT_RATE_LIMIT } from "./mod.ts";
+ * console.log(`${DEFAULT_RATE_LIMIT} requests per minute`);
+ * ```
+ */
 export const DEFAULT_RATE_LIMIT = 10_000;
-/** Default sync duration in seconds. */
+/**
+ * Default sync duration in seconds.
+ *
+ * @example Use DEFAULT_SYNC_SECONDS
+ * ```ts
+ * import { DEFAULT_SYNC_SECONDS } from "./mod.ts";
+ * console.log(`a sync takes ${DEFAULT_SYNC_SECONDS} s`);
+ * ```
+ */
 export const DEFAULT_SYNC_SECONDS = 10;
 
 /** Options of {@link startSandbox} (the CLI flags map onto these). */
@@ -160,7 +192,7 @@ async function loadSeed(options: SandboxOptions): Promise<() => SandboxSeed> {
  *
  * @example A sandbox for a test, with a manual clock and fast 429 retries
  * ```ts
- * import { createManualClock, startSandbox } from "./lib/sandbox/mod.ts";
+ * import { createManualClock, startSandbox } from "./mod.ts";
  * const clock = createManualClock();
  * await using sandbox = await startSandbox({ clock, faults: "429=0.2,retry-after=0" });
  * sandbox.advance(60_000);
