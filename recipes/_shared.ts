@@ -31,3 +31,44 @@ export function kind(value: unknown): string {
   if (typeof value === "string") return `'${value.slice(0, 40)}'`;
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * The string fields of a create request: those of `--payload FILE` (a JSON object whose keys are the fields'
+ * names, each a non-empty string), then each field's flag, which wins. `fields` maps field name to flag name;
+ * `expected` names what the payload must hold, for the error message.
+ */
+export function stringFields(
+  ctx: RecipeContext,
+  fields: Record<string, string>,
+  expected: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const file = ctx.string("payload");
+  if (file !== undefined) {
+    const payload = ctx.readJson(file, "payload");
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+      throw new UsageError(
+        `Expected payload file '${file}' to hold a JSON object with ${expected}, got ${kind(payload)}`,
+      );
+    }
+    const unknown = Object.keys(payload).filter((k) => !(k in fields));
+    if (unknown.length) {
+      throw new UsageError(
+        `Expected payload file '${file}' to have only ${Object.keys(fields).join(", ")}; got ${unknown.join(", ")}`,
+      );
+    }
+    for (const [key, value] of Object.entries(payload)) {
+      if (typeof value !== "string" || value.trim() === "") {
+        throw new UsageError(
+          `Expected '${key}' in payload file '${file}' to be a non-empty string, got ${kind(value)}`,
+        );
+      }
+      out[key] = value.trim();
+    }
+  }
+  for (const [field, flag] of Object.entries(fields)) {
+    const value = ctx.string(flag);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/reci
 import { AtlasError, type Envelope } from "../lib/client.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
-import { checkRole, kind } from "./_shared.ts";
+import { checkRole, stringFields } from "./_shared.ts";
 
 /** The fields of a create_team request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = { name: "name", description: "description", role: "role" };
@@ -87,32 +87,7 @@ export const main = defineRecipe({
 });
 
 function buildTeam(ctx: RecipeContext): { name: string; description?: string; role?: string } {
-  const file = ctx.string("payload");
-  const team: Record<string, string> = {};
-  if (file !== undefined) {
-    const payload = ctx.readJson(file, "payload");
-    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-      throw new UsageError(`Expected payload file '${file}' to hold a JSON object with name, got ${kind(payload)}`);
-    }
-    const unknown = Object.keys(payload).filter((k) => !(k in FIELDS));
-    if (unknown.length) {
-      throw new UsageError(
-        `Expected payload file '${file}' to have only ${Object.keys(FIELDS).join(", ")}; got ${unknown.join(", ")}`,
-      );
-    }
-    for (const [key, value] of Object.entries(payload)) {
-      if (typeof value !== "string" || value.trim() === "") {
-        throw new UsageError(
-          `Expected '${key}' in payload file '${file}' to be a non-empty string, got ${kind(value)}`,
-        );
-      }
-      team[key] = value.trim();
-    }
-  }
-  for (const [field, flag] of Object.entries(FIELDS)) {
-    const value = ctx.string(flag);
-    if (value !== undefined) team[field] = value;
-  }
+  const team = stringFields(ctx, FIELDS, "name");
   if (team.name === undefined) throw new UsageError("Missing --name (or name in --payload; see --help)");
   if (team.name.length > 200) {
     throw new UsageError(`Expected --name to be at most 200 characters, got ${team.name.length}`);

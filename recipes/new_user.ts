@@ -16,7 +16,7 @@ import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/reci
 import { AtlasError, type Envelope } from "../lib/client.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
-import { checkRole, kind } from "./_shared.ts";
+import { checkRole, stringFields } from "./_shared.ts";
 
 /** The fields of a create_user request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = {
@@ -107,36 +107,7 @@ export const main = defineRecipe({
 });
 
 function buildUser(ctx: RecipeContext): Record<string, string> {
-  const file = ctx.string("payload");
-  const user: Record<string, unknown> = {};
-  if (file !== undefined) {
-    const payload = ctx.readJson(file, "payload");
-    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-      throw new UsageError(
-        `Expected payload file '${file}' to hold a JSON object with email, given_name and family_name, got ${
-          kind(payload)
-        }`,
-      );
-    }
-    const unknown = Object.keys(payload).filter((k) => !(k in FIELDS));
-    if (unknown.length) {
-      throw new UsageError(
-        `Expected payload file '${file}' to have only ${Object.keys(FIELDS).join(", ")}; got ${unknown.join(", ")}`,
-      );
-    }
-    for (const [key, value] of Object.entries(payload)) {
-      if (typeof value !== "string" || value.trim() === "") {
-        throw new UsageError(
-          `Expected '${key}' in payload file '${file}' to be a non-empty string, got ${kind(value)}`,
-        );
-      }
-      user[key] = value.trim();
-    }
-  }
-  for (const [field, flag] of Object.entries(FIELDS)) {
-    const value = ctx.string(flag);
-    if (value !== undefined) user[field] = value;
-  }
+  const user: Record<string, unknown> = stringFields(ctx, FIELDS, "email, given_name and family_name");
   const missing = REQUIRED.filter((f) => user[f] === undefined);
   if (missing.length) {
     throw new UsageError(
