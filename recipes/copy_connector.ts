@@ -21,6 +21,7 @@ import { AtlasError, type Envelope, type HttpMethod } from "../lib/client.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
+import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
 const SETTINGS = [
@@ -355,19 +356,6 @@ function pickSettings(source: Connection): Obj {
     out.data_delay_threshold = source.data_delay_threshold;
   }
   return out;
-}
-
-interface SchemaConfig {
-  schema_change_handling?: string;
-  schemas?: Record<string, {
-    enabled?: boolean;
-    tables?: Record<string, {
-      enabled?: boolean;
-      sync_mode?: string;
-      enabled_patch_settings?: { allowed?: boolean };
-      columns?: Record<string, { enabled?: boolean; hashed?: boolean; enabled_patch_settings?: { allowed?: boolean } }>;
-    }>;
-  }>;
 }
 
 /** The source's schema config as an update request (only the fields the request takes), or undefined if none. */

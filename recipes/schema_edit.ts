@@ -13,22 +13,7 @@
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
-
-interface TableConfig {
-  name_in_destination?: string;
-  enabled?: boolean;
-  enabled_patch_settings?: { allowed?: boolean; reason_code?: string; reason?: string };
-}
-
-interface SchemaConfig {
-  name_in_destination?: string;
-  enabled?: boolean;
-  tables?: Record<string, TableConfig>;
-}
-
-interface SchemasData {
-  schemas?: Record<string, SchemaConfig>;
-}
+import type { SchemaConfig, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 interface Row {
   object: string;

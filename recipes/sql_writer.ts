@@ -25,14 +25,7 @@ import { AtlasError } from "../lib/client.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { mentionedTables, type NameMapping, rewriteSql, type SqlChange } from "../lib/sql_rewrite.ts";
 import { renderTable } from "../lib/table.ts";
-
-interface SchemasData {
-  schemas?: Record<string, { name_in_destination?: string; tables?: Record<string, { name_in_destination?: string }> }>;
-}
-
-interface ColumnsData {
-  columns?: Record<string, { name_in_destination?: string }>;
-}
+import type { ColumnsData, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 /** One replacement, counted. */
 interface Tally {

@@ -14,21 +14,7 @@
 import { AtlasError } from "../lib/client.ts";
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
-
-interface TableConfig {
-  name_in_destination?: string;
-  enabled?: boolean;
-}
-
-interface SchemaConfig {
-  name_in_destination?: string;
-  enabled?: boolean;
-  tables?: Record<string, TableConfig>;
-}
-
-interface SchemasData {
-  schemas?: Record<string, SchemaConfig>;
-}
+import type { SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 /** One table chosen with `--table`. */
 interface Choice {
