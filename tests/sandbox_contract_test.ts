@@ -10,71 +10,16 @@
  */
 
 import assert from "node:assert/strict";
-import { Ajv, type ValidateFunction } from "npm:ajv@^8.17.1";
-import addFormatsModule from "npm:ajv-formats@^3.0.1";
+import type { Ajv, ValidateFunction } from "npm:ajv@^8.17.1";
 import { createManualClock, DEMO, ROUTES, type Sandbox } from "../lib/sandbox/mod.ts";
 import { matchRoute } from "../lib/sandbox/routes.ts";
 import { type Answer, call, type CallOptions, withSandbox } from "./sandbox_helpers.ts";
+import { createSpecAjv, type Json, readSpec, SPEC_URL, UNDER_CI } from "./_spec.ts";
 
-const SPEC_URL = new URL("../../shared/fivetran-openapi.json", import.meta.url);
-const UNDER_CI = Deno.env.get("CI") === "true";
-
-let specText: string | undefined;
-try {
-  specText = Deno.readTextFileSync(SPEC_URL);
-} catch {
-  specText = undefined;
-}
-if (specText === undefined && !UNDER_CI) {
-  console.error(
-    "\n" + "!".repeat(78) +
-      `\n!! SKIPPED: sandbox contract test — ${SPEC_URL.pathname} not found.` +
-      "\n!! The sandbox's answers were NOT checked against the Fivetran OpenAPI spec." +
-      "\n" + "!".repeat(78) + "\n",
-  );
-}
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-/**
- * A copy of the spec fixed where it contradicts itself (see lib/sandbox/README.md,
- * "Spec notes"), with local $refs pointed at the "spec" schema id.
- */
-function prepareSpec(node: Json): Json {
-  if (Array.isArray(node)) return node.map(prepareSpec);
-  if (node === null || typeof node !== "object") return node;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "$ref" && typeof v === "string" && v.startsWith("#/")) out[k] = `spec${v}`;
-    else out[k] = prepareSpec(v);
-  }
-  // OpenAPI 3.0 nullable
-  if (out.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
-  // integer typed, string enum values ("1", "5", ...)
-  if (out.type === "integer" && Array.isArray(out.enum)) out.enum = out.enum.map(Number);
-  // string enums typed as object
-  if (out.type === "object" && Array.isArray(out.enum) && out.enum.every((e: unknown) => typeof e === "string")) {
-    out.type = "string";
-  }
-  // enum on an array instead of its items
-  if (out.type === "array" && Array.isArray(out.enum) && out.items) {
-    out.items = { ...out.items, enum: out.enum };
-    delete out.enum;
-  }
-  // maps modelled as a single placeholder property named schema/table/column
-  if (out.properties && !out.additionalProperties) {
-    const keys = Object.keys(out.properties);
-    if (
-      keys.length === 1 && ["schema", "table", "column"].includes(keys[0]) &&
-      !(out.required ?? []).includes(keys[0])
-    ) {
-      out.additionalProperties = out.properties[keys[0]];
-      delete out.properties;
-    }
-  }
-  return out;
-}
+const specText = readSpec(
+  "sandbox contract test",
+  "The sandbox's answers were NOT checked against the Fivetran OpenAPI spec.",
+);
 
 interface Failure {
   what: string;
@@ -94,12 +39,7 @@ class Contract {
   specific = new Set<string>();
 
   constructor(text: string) {
-    this.spec = prepareSpec(JSON.parse(text));
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-    // deno-lint-ignore no-explicit-any
-    const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (a: Ajv) => void;
-    addFormats(this.ajv);
-    this.ajv.addSchema(this.spec, "spec");
+    ({ spec: this.spec, ajv: this.ajv } = createSpecAjv(text));
   }
 
   op(path: string, method: string): Json {
