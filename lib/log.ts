@@ -55,14 +55,6 @@ export interface LogOptions {
    */
   secrets?: string[];
   /**
-   * Characters collected before they are handed to the operating system. `0` (the default) writes each line
-   * at once, which is already fast (no fsync) and loses nothing if the process dies; a buffer is written
-   * when it fills, when the log is closed and when the process exits normally (an `unload` listener).
-   *
-   * @default {0}
-   */
-  bufferSize?: number;
-  /**
    * The clock for timestamps.
    *
    * @default {Date.now}
@@ -106,7 +98,6 @@ export function openLog(options: LogOptions = {}): RequestLog {
     backups = 3,
     secrets = [],
     now = Date.now,
-    bufferSize = 0,
   } = options;
   if (!Number.isInteger(maxBytes) || maxBytes < 256) {
     throw new RangeError(`Expected maxBytes to be an integer of at least 256, got ${maxBytes}`);
@@ -114,43 +105,25 @@ export function openLog(options: LogOptions = {}): RequestLog {
   if (!Number.isInteger(backups) || backups < 1 || backups > 100) {
     throw new RangeError(`Expected backups to be an integer from 1 to 100, got ${backups}`);
   }
-  if (!Number.isInteger(bufferSize) || bufferSize < 0) {
-    throw new RangeError(`Expected bufferSize to be a non-negative integer, got ${bufferSize}`);
-  }
   // A line must fit in a file (even in 3-byte characters), or rotation could not keep files under the limit.
   const room = Math.min(16_384, Math.floor(maxBytes / 8));
   mkdirSync(dirname(path), { recursive: true });
   const file = new RotatingFile(path, maxBytes, backups);
   const encoder = new TextEncoder();
   const known: string[] = [...secrets];
-  let pending: string[] = [];
-  let pendingLength = 0;
   let closed = false;
-  const flush = () => {
-    if (pending.length === 0) return;
-    const lines = pending;
-    pending = [];
-    pendingLength = 0;
-    for (const line of lines) file.write(encoder.encode(line));
-  };
   const write = (level: AtlasLogEntry["level"], message: string) => {
     if (closed) return;
     let text = scrubText(message.replace(/[\r\n]+/g, " "), known);
     if (text.length > room) text = `${text.slice(0, room - 40)}... (${text.length} characters, truncated)`;
     const line = `${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)} ${text}\n`;
-    if (bufferSize === 0) return file.write(encoder.encode(line));
-    pending.push(line);
-    pendingLength += line.length;
-    if (pendingLength >= bufferSize) flush();
+    file.write(encoder.encode(line));
   };
   const close = () => {
     if (closed) return;
     closed = true;
-    globalThis.removeEventListener("unload", close);
-    flush();
     file.close();
   };
-  globalThis.addEventListener("unload", close);
   return {
     path,
     logger: (entry) => write(entry.level, entry.message),
