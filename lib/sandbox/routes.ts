@@ -28,6 +28,9 @@ const r = (
 
 const C = "/v1/connections/{connectionId}";
 const S = `${C}/schemas`;
+const T = "/v1/teams/{teamId}";
+const U = "/v1/users/{userId}";
+const D = "/v1/destinations/{destinationId}";
 
 /**
  * Every operation the sandbox implements.
@@ -110,6 +113,46 @@ export const ROUTES: readonly Route[] = [
   r("GET", "/v1/teams/{teamId}", "team_details"),
   r("PATCH", "/v1/teams/{teamId}", "modify_team"),
   r("DELETE", "/v1/teams/{teamId}", "delete_team"),
+  // memberships, roles, certificates (sbres1)
+  r("GET", `${T}/users`, "list_users_in_team"),
+  r("POST", `${T}/users`, "add_user_to_team"),
+  r("GET", `${T}/users/{userId}`, "get_user_in_team"),
+  r("PATCH", `${T}/users/{userId}`, "update_user_membership"),
+  r("DELETE", `${T}/users/{userId}`, "delete_user_from_team"),
+  r("GET", `${T}/groups`, "get_team_memberships_in_groups"),
+  r("POST", `${T}/groups`, "add_team_membership_in_group"),
+  r("GET", `${T}/groups/{groupId}`, "get_team_membership_in_group"),
+  r("PATCH", `${T}/groups/{groupId}`, "update_team_membership_in_group"),
+  r("DELETE", `${T}/groups/{groupId}`, "delete_team_membership_in_group"),
+  r("GET", `${T}/connections`, "get_team_memberships_in_connections"),
+  r("POST", `${T}/connections`, "add_team_membership_in_connection"),
+  r("GET", `${T}/connections/{connectionId}`, "get_team_membership_in_connection"),
+  r("PATCH", `${T}/connections/{connectionId}`, "update_team_membership_in_connection"),
+  r("DELETE", `${T}/connections/{connectionId}`, "delete_team_membership_in_connection"),
+  r("DELETE", `${T}/role`, "delete_team_membership_in_account"),
+  r("GET", `${U}/groups`, "get_user_memberships_in_groups"),
+  r("POST", `${U}/groups`, "add_user_membership_in_group"),
+  r("GET", `${U}/groups/{groupId}`, "get_user_membership_in_group"),
+  r("PATCH", `${U}/groups/{groupId}`, "update_user_membership_in_group"),
+  r("DELETE", `${U}/groups/{groupId}`, "delete_user_membership_in_group"),
+  r("GET", `${U}/connections`, "get_user_memberships_in_connections"),
+  r("POST", `${U}/connections`, "add_user_membership_in_connection"),
+  r("GET", `${U}/connections/{connectionId}`, "get_user_membership_in_connections"),
+  r("PATCH", `${U}/connections/{connectionId}`, "update_user_membership_in_connection"),
+  r("DELETE", `${U}/connections/{connectionId}`, "delete_user_membership_in_connection"),
+  r("DELETE", `${U}/role`, "delete_user_membership_in_account"),
+  r("GET", `${D}/certificates`, "get_destination_certificates_list"),
+  r("POST", `${D}/certificates`, "approve_destination_certificate"),
+  r("GET", `${D}/certificates/{hash}`, "get_destination_certificate_details"),
+  r("DELETE", `${D}/certificates/{hash}`, "revoke_destination_certificate"),
+  r("GET", `${D}/fingerprints`, "get_destination_fingerprints_list"),
+  r("POST", `${D}/fingerprints`, "approve_destination_fingerprint"),
+  r("GET", `${D}/fingerprints/{hash}`, "get_destination_fingerprint_details"),
+  r("DELETE", `${D}/fingerprints/{hash}`, "revoke_destination_fingerprint"),
+  r("GET", "/v1/groups/{groupId}/service-account", "group_service_account"),
+  r("GET", "/v1/groups/{groupId}/public-key", "group_ssh_public_key"),
+  r("POST", `${C}/connect-card`, "connect_card", "v2"),
+  r("GET", "/public/connector-types", "metadata_public_connectors"),
   // webhooks
   r("GET", "/v1/webhooks", "list_all_webhooks"),
   r("POST", "/v1/webhooks/account", "create_account_webhook"),

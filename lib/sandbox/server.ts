@@ -228,12 +228,14 @@ async function api(
   };
 
   const isV1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
+  // `/public/...` (connector metadata) is served without authentication, as by Fivetran.
+  const isPublic = url.pathname.startsWith("/public/");
   const rateHeaders = (remaining: number): Record<string, string> => ({
     "x-rate-limit": String(ctx.limiter.limit),
     "x-rate-limit-remaining": String(remaining),
   });
 
-  if (!isV1) {
+  if (!isV1 && !isPublic) {
     return finish(
       json(404, errorBody("NotFound", `No such path '${url.pathname}': the API lives under /v1`)),
     );
@@ -278,7 +280,7 @@ async function api(
 
   // 2. Authentication.
   const creds = credentials(req.headers.get("authorization"));
-  if (typeof creds === "string" || creds.key !== ctx.apiKey || creds.secret !== ctx.apiSecret) {
+  if (!isPublic && (typeof creds === "string" || creds.key !== ctx.apiKey || creds.secret !== ctx.apiSecret)) {
     await req.body?.cancel().catch(() => {});
     return finish(
       json(

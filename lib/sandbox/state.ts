@@ -12,9 +12,11 @@ import { getService, schemaNameFromConfig } from "./catalog.ts";
 import type { Clock } from "./clock.ts";
 import { Collection } from "./collection.ts";
 import { invalidInput, notFound } from "./errors.ts";
+import { type MembershipKind, MembershipStore } from "./memberships.ts";
 import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
 import { createPrng, hashString } from "./prng.ts";
+import { roleNames, STANDARD_ROLES } from "./roles.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
 import type {
   ConnectionRecord,
@@ -42,39 +44,10 @@ export interface StateOptions {
   randomSeed: number;
 }
 
-const ROLES: RoleRecord[] = [
-  role("Account Administrator", "Full access to the account", ["ACCOUNT"]),
-  role("Account Billing", "Billing and usage", ["ACCOUNT"]),
-  role("Account Analyst", "Read-only access to the account", ["ACCOUNT"]),
-  role("Account Reviewer", "Read-only access, no billing", ["ACCOUNT"]),
-  role("Destination Administrator", "Manage destinations and their connections", ["DESTINATION"]),
-  role("Destination Analyst", "Read-only access to destinations", ["DESTINATION"]),
-  role("Destination Reviewer", "Review destinations", ["DESTINATION"]),
-  role("Connector Administrator", "Manage connections", ["CONNECTOR"], "Connection Administrator"),
-  role("Connection Administrator", "Manage connections", ["CONNECTOR"]),
-  role("Connection Collaborator", "Edit connections", ["CONNECTOR"]),
-  role("Team Manager", "Manage a team", ["TEAM"]),
-];
-
-function role(
-  name: string,
-  description: string,
-  scope: string[],
-  replacement?: string,
-): RoleRecord {
-  return {
-    name,
-    description,
-    scope,
-    isCustom: false,
-    isDeprecated: replacement !== undefined,
-    replacementRoleName: replacement,
-  };
-}
+const CONNECTION_MEMBERSHIPS: readonly MembershipKind[] = ["user-connection", "team-connection"];
 
 /** Account-level role names accepted for users and teams. */
-export const ACCOUNT_ROLES: readonly string[] = ROLES.filter((r) => r.scope.includes("ACCOUNT"))
-  .map((r) => r.name);
+export const ACCOUNT_ROLES: readonly string[] = roleNames("ACCOUNT");
 
 /**
  * Parse a fixture time: epoch ms, an ISO string, or `now`, `now-2h`,
@@ -128,9 +101,14 @@ export class SandboxState {
   /** Transformations. */
   readonly transformations = new Collection<TransformationRecord>();
   /** Roles (read-only). */
-  readonly roles: readonly RoleRecord[] = ROLES;
-  /** Group memberships: group id → user id → role. */
-  readonly groupUsers = new Map<string, Map<string, string>>();
+  readonly roles: readonly RoleRecord[] = STANDARD_ROLES;
+  /** Memberships (user/team in group/connection, user in team), each with a role. */
+  readonly memberships = new MembershipStore();
+  /** Approved certificates and fingerprints of destinations, by destination id. */
+  readonly destinationTrust = new Map<
+    string,
+    { certificates: Map<string, TrustItem>; fingerprints: Map<string, TrustItem> }
+  >();
   /** Time source. */
   readonly clock: Clock;
   /** Sync duration in ms. */
@@ -325,13 +303,13 @@ export class SandboxState {
     for (const hash of c.certificates ?? []) {
       const cert = { ...makeCertificate(conn.id + hash), hash };
       cert.validatedDate = now - 100 * 86_400_000;
-      cert.validatedBy = this.account.userId;
+      cert.validatedBy = this.approverName();
       conn.certificates.set(hash, cert);
     }
     for (const hash of c.fingerprints ?? []) {
       const fp = { ...makeFingerprint(conn.id + hash), hash };
       fp.validatedDate = now - 100 * 86_400_000;
-      fp.validatedBy = this.account.userId;
+      fp.validatedBy = this.approverName();
       conn.fingerprints.set(hash, fp);
     }
     if (c.sync_state === "syncing") {
@@ -360,9 +338,20 @@ export class SandboxState {
 
   /** Add a user to a group. */
   addGroupUser(groupId: string, userId: string, role: string): void {
-    let members = this.groupUsers.get(groupId);
-    if (!members) this.groupUsers.set(groupId, members = new Map());
-    members.set(userId, role);
+    this.memberships.put("user-group", userId, groupId, { seq: this.nextSeq(), role, createdAt: this.now() });
+  }
+
+  /** A destination's approved certificates and fingerprints (created empty on first use). */
+  trustOf(destinationId: string): { certificates: Map<string, TrustItem>; fingerprints: Map<string, TrustItem> } {
+    let trust = this.destinationTrust.get(destinationId);
+    if (!trust) this.destinationTrust.set(destinationId, trust = { certificates: new Map(), fingerprints: new Map() });
+    return trust;
+  }
+
+  /** How `validated_by` names the user who approves a certificate or fingerprint: their full name, as Fivetran does. */
+  approverName(): string {
+    const u = this.users.get(this.account.userId);
+    return u ? `${u.givenName} ${u.familyName}`.trim() : this.account.userId;
   }
 
   // ---- groups -------------------------------------------------------------
@@ -377,10 +366,14 @@ export class SandboxState {
   /** Delete a group with its destination, connections, webhooks and memberships. */
   deleteGroup(id: string): void {
     this.group(id);
-    for (const c of [...this.connections.byKey(id)]) this.connections.remove(c.id);
+    for (const c of [...this.connections.byKey(id)]) {
+      this.memberships.dropTarget(CONNECTION_MEMBERSHIPS, c.id);
+      this.connections.remove(c.id);
+    }
     this.destinations.remove(id);
+    this.destinationTrust.delete(id);
     for (const w of [...this.webhooks.all()]) if (w.groupId === id) this.webhooks.remove(w.id);
-    this.groupUsers.delete(id);
+    this.memberships.dropTarget(["user-group", "team-group"], id);
     this.groups.remove(id);
   }
 
@@ -455,6 +448,7 @@ export class SandboxState {
   /** Delete a connection. */
   deleteConnection(id: string): void {
     this.connection(id);
+    this.memberships.dropTarget(CONNECTION_MEMBERSHIPS, id);
     this.connections.remove(id);
   }
 
@@ -518,8 +512,16 @@ export class SandboxState {
   /** Delete a user and their memberships. */
   deleteUser(id: string): void {
     this.user(id);
-    for (const members of this.groupUsers.values()) members.delete(id);
+    this.memberships.dropOwner(["user-group", "user-connection"], id);
+    this.memberships.dropTarget(["team-user"], id);
     this.users.remove(id);
+  }
+
+  /** Delete a team and its memberships. */
+  deleteTeam(id: string): void {
+    this.team(id);
+    this.memberships.dropOwner(["team-user", "team-group", "team-connection"], id);
+    this.teams.remove(id);
   }
 
   /** Throw 400 unless `role` is an account role. */

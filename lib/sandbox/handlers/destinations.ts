@@ -11,6 +11,7 @@ import { paginate } from "../pagination.ts";
 import { destinationTests } from "../setup_tests.ts";
 import { field, NETWORKING_METHODS, objectBody, REGIONS, TIME_ZONE_OFFSETS } from "../validate.ts";
 import { destinationJson } from "../views.ts";
+import { trustPresented } from "./destination_trust.ts";
 
 const SERVICES = [
   "snowflake",
@@ -114,6 +115,7 @@ export const deleteDestination: Handler = ({ state, params }) => {
     );
   }
   state.destinations.remove(d.id);
+  state.destinationTrust.delete(d.id);
   return done(`Destination with id '${d.id}' has been deleted`);
 };
 
@@ -121,8 +123,10 @@ export const deleteDestination: Handler = ({ state, params }) => {
 export const runDestinationTests: Handler = ({ state, params, body: raw }) => {
   const d = state.destination(params.destinationId);
   const body = objectBody(raw);
-  field(body, "trust_certificates", "boolean");
-  field(body, "trust_fingerprints", "boolean");
+  trustPresented(state, d, {
+    certificates: field<boolean>(body, "trust_certificates", "boolean"),
+    fingerprints: field<boolean>(body, "trust_fingerprints", "boolean"),
+  });
   d.setupStatus = "CONNECTED";
   const data = destinationJson(d, true);
   data.setup_tests = destinationTests(d.service);

@@ -7,6 +7,7 @@
 import { conflict, notFound } from "../errors.ts";
 import { created, done, type Handler, list, ok } from "../handler.ts";
 import { paginate } from "../pagination.ts";
+import { checkRole } from "../roles.ts";
 import { field, objectBody } from "../validate.ts";
 import { groupJson, userJson } from "../views.ts";
 
@@ -58,7 +59,7 @@ export const deleteGroup: Handler = ({ state, params }) => {
 /** GET /v1/groups/{groupId}/users. */
 export const listGroupUsers: Handler = ({ state, params, query }) => {
   state.group(params.groupId);
-  const members = state.groupUsers.get(params.groupId) ?? new Map<string, string>();
+  const members = state.memberships.owners("user-group", params.groupId);
   const active = query.get("active");
   const users = state.users.all().filter((u) => members.has(u.id) && (active === null || String(u.active) === active));
   const page = paginate(users, `group-users:${params.groupId}`, query);
@@ -70,9 +71,8 @@ export const addGroupUser: Handler = ({ state, params, body: raw }) => {
   state.group(params.groupId);
   const body = objectBody(raw, true);
   const email = field<string>(body, "email", "string", { required: true, nonEmpty: true })!;
-  const role = field<string>(body, "role", "string", {
-    oneOf: ["Destination Administrator", "Destination Analyst", "Destination Reviewer"],
-  }) ?? "Destination Reviewer";
+  const role = field<string>(body, "role", "string") ?? "Destination Reviewer";
+  checkRole(role, "DESTINATION");
   const user = state.users.all().find((u) => u.email.toLowerCase() === email.toLowerCase());
   if (!user) throw notFound("User", email);
   state.addGroupUser(params.groupId, user.id, role);
@@ -82,7 +82,6 @@ export const addGroupUser: Handler = ({ state, params, body: raw }) => {
 /** DELETE /v1/groups/{groupId}/users/{userId}. */
 export const removeGroupUser: Handler = ({ state, params }) => {
   state.group(params.groupId);
-  const members = state.groupUsers.get(params.groupId);
-  if (!members?.delete(params.userId)) throw notFound("User", params.userId);
+  if (!state.memberships.remove("user-group", params.userId, params.groupId)) throw notFound("User", params.userId);
   return done(`User with id '${params.userId}' has been removed from the group`);
 };

@@ -5,9 +5,14 @@
  */
 
 import type { Handler } from "../handler.ts";
+import { createConnectCard } from "./connect_card.ts";
 import * as connections from "./connections.ts";
+import { publicConnectorTypes } from "./connector_types.ts";
+import * as destTrust from "./destination_trust.ts";
 import * as destinations from "./destinations.ts";
+import { groupServiceAccount, groupSshPublicKey } from "./group_access.ts";
 import * as groups from "./groups.ts";
+import * as members from "./memberships.ts";
 import * as metadata from "./metadata.ts";
 import * as schemas from "./schemas.ts";
 import * as transformations from "./transformations.ts";
@@ -73,6 +78,46 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   team_details: users.teamDetails,
   modify_team: users.modifyTeam,
   delete_team: users.deleteTeam,
+  // memberships, roles, certificates (sbres1)
+  list_users_in_team: members.listTeamUsers,
+  add_user_to_team: members.addTeamUser,
+  get_user_in_team: members.teamUserDetails,
+  update_user_membership: members.modifyTeamUser,
+  delete_user_from_team: members.removeTeamUser,
+  get_team_memberships_in_groups: members.teamGroups.list,
+  add_team_membership_in_group: members.teamGroups.add,
+  get_team_membership_in_group: members.teamGroups.details,
+  update_team_membership_in_group: members.teamGroups.modify,
+  delete_team_membership_in_group: members.teamGroups.remove,
+  get_team_memberships_in_connections: members.teamConnections.list,
+  add_team_membership_in_connection: members.teamConnections.add,
+  get_team_membership_in_connection: members.teamConnections.details,
+  update_team_membership_in_connection: members.teamConnections.modify,
+  delete_team_membership_in_connection: members.teamConnections.remove,
+  delete_team_membership_in_account: members.removeTeamRole,
+  get_user_memberships_in_groups: members.userGroups.list,
+  add_user_membership_in_group: members.userGroups.add,
+  get_user_membership_in_group: members.userGroups.details,
+  update_user_membership_in_group: members.userGroups.modify,
+  delete_user_membership_in_group: members.userGroups.remove,
+  get_user_memberships_in_connections: members.userConnections.list,
+  add_user_membership_in_connection: members.userConnections.add,
+  get_user_membership_in_connections: members.userConnections.details,
+  update_user_membership_in_connection: members.userConnections.modify,
+  delete_user_membership_in_connection: members.userConnections.remove,
+  delete_user_membership_in_account: members.removeUserRole,
+  get_destination_certificates_list: destTrust.listCertificates,
+  approve_destination_certificate: destTrust.approveCertificate,
+  get_destination_certificate_details: destTrust.getCertificate,
+  revoke_destination_certificate: destTrust.revokeCertificate,
+  get_destination_fingerprints_list: destTrust.listFingerprints,
+  approve_destination_fingerprint: destTrust.approveFingerprint,
+  get_destination_fingerprint_details: destTrust.getFingerprint,
+  revoke_destination_fingerprint: destTrust.revokeFingerprint,
+  group_service_account: groupServiceAccount,
+  group_ssh_public_key: groupSshPublicKey,
+  connect_card: createConnectCard,
+  metadata_public_connectors: publicConnectorTypes,
   list_all_webhooks: webhooks.listWebhooks,
   create_account_webhook: webhooks.createAccountWebhook,
   create_group_webhook: webhooks.createGroupWebhook,

@@ -7,6 +7,7 @@
 
 import { invalidInput, notFound } from "../errors.ts";
 import { done, type Handler, list, ok } from "../handler.ts";
+import { approveDestinationCertificate } from "./destination_trust.ts";
 import { paginate } from "../pagination.ts";
 import { makeCertificate, type SandboxState } from "../state.ts";
 import type { ConnectionRecord, TrustItem } from "../types.ts";
@@ -26,7 +27,7 @@ function approveCertificate(
   const base = c.presentedCertificate?.hash === hash
     ? c.presentedCertificate
     : { ...makeCertificate(`${c.id}:${hash}`), hash, publicKey: encoded.slice(0, 120) };
-  const cert: TrustItem = { ...base, validatedDate: state.now(), validatedBy: state.account.userId };
+  const cert: TrustItem = { ...base, validatedDate: state.now(), validatedBy: state.approverName() };
   c.certificates.set(hash, cert);
   return cert;
 }
@@ -83,7 +84,7 @@ export const approveFingerprint: Handler = ({ state, params, body: raw }) => {
   const fp: TrustItem = {
     ...(c.presentedFingerprint?.hash === hash ? c.presentedFingerprint : { hash, publicKey }),
     validatedDate: state.now(),
-    validatedBy: state.account.userId,
+    validatedBy: state.approverName(),
   };
   c.fingerprints.set(hash, fp);
   return ok(fingerprintJson(fp, state.now()), "Fingerprint has been approved");
@@ -121,7 +122,7 @@ export const approveAccountCertificate: Handler = ({ state, body: raw }) => {
   if (connectionId !== undefined) {
     approveCertificate(state, state.connection(connectionId), hash, encoded);
   } else {
-    state.destination(destinationId!);
+    approveDestinationCertificate(state, destinationId!, hash, encoded);
   }
   return done("The certificate has been approved");
 };

@@ -132,9 +132,8 @@ export const modifyTeam: Handler = ({ state, params, body: raw }) => {
   return ok(teamJson(t), "Team has been updated");
 };
 
-/** DELETE /v1/teams/{teamId}. */
+/** DELETE /v1/teams/{teamId} (with its memberships). */
 export const deleteTeam: Handler = ({ state, params }) => {
-  state.team(params.teamId);
-  state.teams.remove(params.teamId);
-  return done(`Team with id '${params.teamId}' has been deleted`);
+  state.deleteTeam(params.teamId);
+  return done("Team has been deleted");
 };
