@@ -8,7 +8,7 @@
  */
 
 import { ApiError } from "../errors.ts";
-import { done, type Handler, type HandlerResult, ok } from "../handler.ts";
+import { created, done, type Handler, type HandlerResult, ok } from "../handler.ts";
 import { paginate } from "../pagination.ts";
 import { makeCertificate, makeFingerprint, type SandboxState } from "../state.ts";
 import type { DestinationRecord, TrustItem } from "../types.ts";
@@ -105,7 +105,7 @@ export const approveCertificate: Handler = ({ state, params, body: raw }) => {
   const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
   const encoded = field<string>(body, "encoded_cert", "string", { required: true, nonEmpty: true })!;
   const cert = approveDestinationCertificate(state, params.destinationId, hash, encoded);
-  return ok(certificateJson(cert, state.now()), "The certificate has been approved.");
+  return created(certificateJson(cert, state.now()), "The certificate has been approved.");
 };
 
 /** GET /v1/destinations/{destinationId}/certificates/{hash}. */
@@ -142,7 +142,7 @@ export const approveFingerprint: Handler = ({ state, params, body: raw }) => {
   const publicKey = field<string>(body, "public_key", "string", { required: true, nonEmpty: true })!;
   const fp = approved(state, { hash, publicKey });
   state.trustOf(d.id).fingerprints.set(hash, fp);
-  return ok(fingerprintJson(fp, state.now()), "The fingerprint has been approved.");
+  return created(fingerprintJson(fp, state.now()), "The fingerprint has been approved.");
 };
 
 /** GET /v1/destinations/{destinationId}/fingerprints/{hash}. */

@@ -6,7 +6,7 @@
  */
 
 import { invalidInput, notFound } from "../errors.ts";
-import { done, type Handler, list, ok } from "../handler.ts";
+import { created, done, type Handler, list, ok } from "../handler.ts";
 import { approveDestinationCertificate } from "./destination_trust.ts";
 import { paginate } from "../pagination.ts";
 import { makeCertificate, type SandboxState } from "../state.ts";
@@ -46,7 +46,7 @@ export const approveConnectionCertificate: Handler = ({ state, params, body: raw
   const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
   const encoded = field<string>(body, "encoded_cert", "string", { required: true, nonEmpty: true })!;
   const cert = approveCertificate(state, c, hash, encoded);
-  return ok(certificateJson(cert, state.now()), "Certificate has been approved");
+  return created(certificateJson(cert, state.now()), "The certificate has been approved.");
 };
 
 /** GET /v1/connections/{connectionId}/certificates/{hash}. */
@@ -87,7 +87,7 @@ export const approveFingerprint: Handler = ({ state, params, body: raw }) => {
     validatedBy: state.approverName(),
   };
   c.fingerprints.set(hash, fp);
-  return ok(fingerprintJson(fp, state.now()), "Fingerprint has been approved");
+  return created(fingerprintJson(fp, state.now()), "The fingerprint has been approved.");
 };
 
 /** GET /v1/connections/{connectionId}/fingerprints/{hash}. */
