@@ -163,7 +163,8 @@ Deno.test("sandbox setup tests pass a cert-broken connection once trust_certific
     assert.equal(pass.body.data.status.setup_state, "connected");
     const certs = await call(sb, "GET", `/connections/${id}/certificates`);
     assert.equal(certs.body.data.items.length, 1);
-    assert.equal(certs.body.data.items[0].validated_by, DEMO.userId);
+    const me = (await call(sb, "GET", `/users/${DEMO.userId}`)).body.data;
+    assert.equal(certs.body.data.items[0].validated_by, `${me.given_name} ${me.family_name}`, "named as Fivetran does");
     // revoking it breaks the connection again
     await call(sb, "DELETE", `/connections/${id}/certificates/${certs.body.data.items[0].hash}`);
     assert.equal((await status(sb, id)).status.setup_state, "broken");

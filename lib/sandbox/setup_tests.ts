@@ -80,7 +80,7 @@ export function runSetupTests(
       c.fingerprints.set(fp.hash, {
         ...fp,
         validatedDate: state.now(),
-        validatedBy: state.account.userId,
+        validatedBy: state.approverName(),
       });
     }
     add(
@@ -102,7 +102,7 @@ export function runSetupTests(
       c.certificates.set(cert.hash, {
         ...cert,
         validatedDate: state.now(),
-        validatedBy: state.account.userId,
+        validatedBy: state.approverName(),
       });
     }
     add(
