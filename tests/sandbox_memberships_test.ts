@@ -160,3 +160,18 @@ Deno.test("sandbox serves /public/connector-types without credentials and nothin
     assert.equal((await other.json()).code, "NotFound");
   });
 });
+
+Deno.test("sandbox seeds give teams members, groups and connections, and refuse unknown ids", async () => {
+  await withSandbox(OPTS(), async (sb) => {
+    const T = `/teams/${DEMO.teamId}`;
+    assert.deepEqual(await ids(sb, `${T}/users`, "user_id"), ["keen_kestrel", "sunny_ibis", "tidy_wombat"]);
+    assert.equal((await must(sb, "GET", `${T}/users/keen_kestrel`)).data.role, "Team Manager");
+    assert.deepEqual(await ids(sb, `${T}/groups`), [DEMO.bigGroupId, DEMO.dataScienceGroupId]);
+    assert.deepEqual(await ids(sb, `${T}/connections`), [DEMO.failingConnectionId]);
+  });
+  const seed = {
+    groups: [{ id: "g1", name: "G" }],
+    teams: [{ id: "t1", name: "T", connections: [{ id: "nope", role: "View Connection" }] }],
+  };
+  await assert.rejects(withSandbox({ seed }, () => Promise.resolve()), /team 't1' names unknown connection 'nope'/);
+});

@@ -216,8 +216,21 @@ export function demoAccount(options: DemoOptions = {}): SandboxSeed {
         name: "Analytics Engineering",
         description: "Owns dbt and the warehouse",
         role: "Account Analyst",
+        users: [{ id: "keen_kestrel", role: "Team Manager" }, { id: "sunny_ibis" }, { id: "tidy_wombat" }],
+        groups: [{ id: DEMO.bigGroupId, role: "Manage Destination" }, {
+          id: DEMO.dataScienceGroupId,
+          role: "View Destination",
+        }],
+        connections: [{ id: DEMO.failingConnectionId, role: "Manage Connection" }],
       },
-      { id: "plucky_heron", name: "Marketing Ops", description: "Ads and CRM pipelines", role: "Account Reviewer" },
+      {
+        id: "plucky_heron",
+        name: "Marketing Ops",
+        description: "Ads and CRM pipelines",
+        role: "Account Reviewer",
+        users: [{ id: "mellow_marmot" }],
+        groups: [{ id: DEMO.marketingGroupId, role: "Edit Destination" }],
+      },
       { id: "frugal_ledger", name: "Finance Data", description: "Finance reporting", role: "Account Reviewer" },
     ],
     webhooks: [

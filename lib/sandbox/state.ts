@@ -18,6 +18,7 @@ import { toDestinationName } from "./names.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { roleNames, STANDARD_ROLES } from "./roles.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
+import { loadSeedMemberships } from "./seed_memberships.ts";
 import type {
   ConnectionRecord,
   DestinationRecord,
@@ -210,6 +211,7 @@ export class SandboxState {
         role: team.role ?? "Account Reviewer",
       });
     }
+    loadSeedMemberships(this, seed);
     for (const w of seed.webhooks ?? []) {
       this.reserveId(w.id);
       this.webhooks.add({

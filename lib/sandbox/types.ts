@@ -404,6 +404,14 @@ export interface SeedConnection {
   fingerprints?: string[];
 }
 
+/** A membership in a fixture: the id of the user, group or connection, and the role there. */
+export interface SeedMembership {
+  /** Id of the user (team members), group or connection. */
+  id: string;
+  /** Role of the membership's scope. */
+  role?: string;
+}
+
 /** An account fixture for `--seed FILE` / `startSandbox({ seed })`. */
 export interface SandboxSeed {
   /** Account info. */
@@ -430,9 +438,22 @@ export interface SandboxSeed {
     role?: string;
     active?: boolean;
     groups?: string[];
+    /** Connection memberships. */
+    connections?: SeedMembership[];
   }[];
   /** Teams. */
-  teams?: { id: string; name: string; description?: string; role?: string }[];
+  teams?: {
+    id: string;
+    name: string;
+    description?: string;
+    role?: string;
+    /** Members (role defaults to Team Member). */
+    users?: SeedMembership[];
+    /** Group memberships. */
+    groups?: SeedMembership[];
+    /** Connection memberships. */
+    connections?: SeedMembership[];
+  }[];
   /** Webhooks. */
   webhooks?: {
     id: string;
