@@ -13,6 +13,7 @@ import { HANDLERS } from "./handlers/mod.ts";
 import type { HandlerResult } from "./handler.ts";
 import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
+import { isMultipart, MultipartBody } from "./multipart.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
 import type { SandboxState } from "./state.ts";
@@ -122,6 +123,7 @@ function acceptable(accept: string | null, route: Route | undefined): boolean {
   for (const part of accept.split(",")) {
     const [type, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
     if (type === "*/*" || type === "application/*") return true;
+    if (route?.binary && (type === "application/octet-stream" || type === "application/zip")) return true;
     if (type === "application/json") {
       const version = params.find((p) => p.startsWith("version="))?.slice("version=".length);
       if (version === undefined || version === "1") return true;
@@ -140,11 +142,16 @@ function isJsonContentType(ct: string | null): boolean {
 }
 
 async function readBody(req: Request): Promise<string | ApiError> {
+  const bytes = await readBytes(req);
+  return bytes instanceof ApiError ? bytes : new TextDecoder().decode(bytes);
+}
+
+async function readBytes(req: Request): Promise<Uint8Array<ArrayBuffer> | ApiError> {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) {
     return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
   }
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -164,7 +171,7 @@ async function readBody(req: Request): Promise<string | ApiError> {
     all.set(c, offset);
     offset += c.length;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /**
@@ -369,22 +376,34 @@ async function api(
     );
   }
 
-  // 6. Body.
+  // 6. Body (multipart/form-data on upload routes, JSON everywhere else).
   let body: unknown;
-  const text = await readBody(req);
+  if (route.multipart && isMultipart(req.headers.get("content-type"))) {
+    const bytes = await readBytes(req);
+    if (bytes instanceof ApiError) {
+      return finish(json(bytes.status, errorBody(bytes.code, bytes.message), headers));
+    }
+    try {
+      body = await MultipartBody.parse(bytes, req.headers.get("content-type")!);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      return finish(json(e.status, errorBody(e.code, e.message), headers));
+    }
+  }
+  const text = body === undefined ? await readBody(req) : "";
   if (text instanceof ApiError) {
     return finish(json(text.status, errorBody(text.code, text.message), headers));
   }
   if (text.trim() !== "") {
-    if (!isJsonContentType(req.headers.get("content-type"))) {
+    if (route.multipart || !isJsonContentType(req.headers.get("content-type"))) {
       return finish(
         json(
           415,
           errorBody(
             "UnsupportedMediaType",
-            `Unsupported Content-Type '${
-              req.headers.get("content-type") ?? "(none)"
-            }': send JSON with 'Content-Type: application/json'`,
+            `Unsupported Content-Type '${req.headers.get("content-type") ?? "(none)"}': send ${
+              route.multipart ? "multipart/form-data" : "JSON with 'Content-Type: application/json'"
+            }`,
           ),
           headers,
         ),
@@ -425,6 +444,12 @@ async function api(
   if (fault.kind === "drop" && fault.after) return dropped("drop-after");
   if (fault.kind === "5xx" && fault.after) {
     return finish(injected5xx(fault.status, fault.html), "5xx-after");
+  }
+  if (result.raw) {
+    const raw = result.raw;
+    const fileHeaders: Record<string, string> = { ...headers, "content-type": raw.contentType };
+    if (raw.fileName) fileHeaders["content-disposition"] = `attachment; filename="${raw.fileName.replace(/"/g, "")}"`;
+    return finish(new Response(raw.bytes, { status: result.status, headers: fileHeaders }));
   }
   return finish(json(result.status, result.body, headers));
 }

@@ -14,6 +14,7 @@ import { Collection } from "./collection.ts";
 import { invalidInput, notFound } from "./errors.ts";
 import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
+import { PlatformState } from "./platform_state.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
 import type {
@@ -131,6 +132,8 @@ export class SandboxState {
   readonly roles: readonly RoleRecord[] = ROLES;
   /** Group memberships: group id → user id → role. */
   readonly groupUsers = new Map<string, Map<string, string>>();
+  /** Platform resources: logging, secrets managers, agents, private links, keys, packages, projects. */
+  readonly platform: PlatformState = new PlatformState(this);
   /** Time source. */
   readonly clock: Clock;
   /** Sync duration in ms. */
@@ -374,13 +377,14 @@ export class SandboxState {
     return g;
   }
 
-  /** Delete a group with its destination, connections, webhooks and memberships. */
+  /** Delete a group with its destination, connections, webhooks, memberships and platform resources. */
   deleteGroup(id: string): void {
     this.group(id);
     for (const c of [...this.connections.byKey(id)]) this.connections.remove(c.id);
     this.destinations.remove(id);
     for (const w of [...this.webhooks.all()]) if (w.groupId === id) this.webhooks.remove(w.id);
     this.groupUsers.delete(id);
+    this.platform.deleteGroup(id);
     this.groups.remove(id);
   }
 
