@@ -690,3 +690,24 @@ Deno.test("deleting a group deletes its log service and hybrid deployment agents
     assert.equal((await call(sb, "GET", `/hybrid-deployment-agents/${agent.body.data.id}`)).status, 404);
   });
 });
+
+Deno.test("Connector SDK uploads: a malformed multipart body is 400, and the journal names the file, not its bytes", async () => {
+  await withSandbox({ connections: 10, clock: createManualClock() }, async (sb) => {
+    const bad = await call(sb, "POST", "/connector-sdk/packages", {
+      raw: "garbage without parts",
+      headers: { "Content-Type": "multipart/form-data; boundary=xyz" },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "InvalidInput");
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
+    const ok = await upload(sb, "POST", "/connector-sdk/packages", zip);
+    assert.equal(ok.status, 201);
+    const entry = sb.journal().find((e) => e.operationId === "create_connector_sdk_package" && e.status === 201);
+    assert.deepEqual(entry?.body, { files: [{ part: "file", name: "code.zip", bytes: 7 }] });
+    const wrongRoute = await call(sb, "POST", "/groups", {
+      raw: "--xyz--",
+      headers: { "Content-Type": "multipart/form-data; boundary=xyz" },
+    });
+    assert.equal(wrongRoute.status, 415, "multipart is only for uploads");
+  });
+});

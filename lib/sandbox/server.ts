@@ -384,7 +384,9 @@ async function api(
       return finish(json(bytes.status, errorBody(bytes.code, bytes.message), headers));
     }
     try {
-      body = await MultipartBody.parse(bytes, req.headers.get("content-type")!);
+      const form = await MultipartBody.parse(bytes, req.headers.get("content-type")!);
+      meta.body = { files: [...form.files].map(([part, f]) => ({ part, name: f.name, bytes: f.bytes.length })) };
+      body = form;
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       return finish(json(e.status, errorBody(e.code, e.message), headers));
