@@ -16,7 +16,15 @@
 
 import assert from "node:assert/strict";
 import type { Ajv, ValidateFunction } from "npm:ajv@^8.17.1";
-import { createManualClock, DEMO, ROUTES, type Sandbox } from "../lib/sandbox/mod.ts";
+import {
+  createManualClock,
+  DEMO,
+  platformSnapshot,
+  ROUTES,
+  type Sandbox,
+  type SandboxSeed,
+  SandboxState,
+} from "../lib/sandbox/mod.ts";
 import { matchRoute } from "../lib/sandbox/routes.ts";
 import { PLATFORM_OPERATIONS } from "./_platform_operations.ts";
 import { createSpecAjv, type Json, readSpec, SPEC_URL, UNDER_CI } from "./_spec.ts";
@@ -710,4 +718,71 @@ Deno.test("Connector SDK uploads: a malformed multipart body is 400, and the jou
     });
     assert.equal(wrongRoute.status, 415, "multipart is only for uploads");
   });
+});
+
+Deno.test("platform resources load from a seed, and platformSnapshot() writes them back as one without secrets", async () => {
+  const seed: SandboxSeed = {
+    groups: [{ id: "prod_group", name: "Prod" }],
+    destinations: [{ group_id: "prod_group", service: "snowflake", config: { host: "h", password: "pw" } }],
+    connections: [{ id: "pg_conn", group_id: "prod_group", service: "postgres", config: { schema_prefix: "pg" } }],
+    platform: {
+      log_services: [{
+        group_id: "prod_group",
+        service: "datadog_log",
+        config: { api_key: "dd-secret", region: "EU" },
+      }],
+      secrets_managers: [{ id: "aws_vault", type: "AWS_SECRET_MANAGER", name: "Vault", config: { role_arn: "arn" } }],
+      hybrid_deployment_agents: [{ id: "onprem_agent", group_id: "prod_group", display_name: "On-prem" }],
+      proxy_agents: [{ id: "office_proxy", display_name: "Office", region: "GCP_US_EAST4" }],
+      private_links: [{
+        id: "gcp_link",
+        name: "GCP",
+        region: "GCP_US_EAST4",
+        service: "SOURCE_GCP",
+        config: { private_connection_service_id: "svc" },
+      }],
+      system_keys: [{ id: "ci_key", name: "CI", permissions: [{ resource_type: "CONNECTOR", access_level: "READ" }] }],
+      transformation_projects: [{
+        id: "dbt_proj",
+        group_id: "prod_group",
+        project_config: { dbt_version: "1.7.0", git_remote_url: "git@github.com:acme/dbt.git" },
+      }],
+      links: [
+        { connection_id: "pg_conn", proxy_agent_id: "office_proxy", hybrid_deployment_agent_id: "onprem_agent" },
+        { destination_id: "prod_group", external_secrets_manager_id: "aws_vault" },
+      ],
+    },
+  };
+  let snapshot: SandboxSeed = {};
+  await withSandbox({ seed, clock: createManualClock() }, async (sb) => {
+    const log = (await call(sb, "GET", "/external-logging/prod_group")).body.data;
+    assert.equal(log.config.api_key, "******");
+    assert.equal((await call(sb, "GET", "/private-links/gcp_link")).body.data.state, "OK");
+    assert.equal((await call(sb, "GET", "/connections/pg_conn")).body.data.proxy_agent_id, "office_proxy");
+    assert.equal((await call(sb, "DELETE", "/proxy/office_proxy")).status, 409, "the seeded connection uses it");
+    assert.equal((await call(sb, "DELETE", "/external-secrets-managers/aws_vault")).status, 400);
+    const entities = (await call(sb, "GET", "/external-secrets-managers/aws_vault/entities")).body.data.items;
+    assert.deepEqual(entities.map((e: Json) => [e.id, e.type]), [["prod_group", "DESTINATION"]]);
+    assert.equal((await call(sb, "GET", "/system-keys/ci_key")).body.data.name, "CI");
+    assert.equal((await call(sb, "GET", "/transformation-projects/dbt_proj")).body.data.status, "READY");
+    snapshot = {
+      groups: seed.groups,
+      destinations: seed.destinations,
+      connections: seed.connections,
+      platform: platformSnapshot(sb.state),
+    };
+  });
+  assert.ok(!JSON.stringify(snapshot.platform).includes("dd-secret"), "secrets are left out");
+  assert.deepEqual(snapshot.platform?.links, seed.platform?.links);
+  await withSandbox({ seed: snapshot, clock: createManualClock() }, async (sb) => {
+    assert.deepEqual(platformSnapshot(sb.state), snapshot.platform, "a snapshot replays to the same resources");
+    assert.equal((await call(sb, "GET", "/hybrid-deployment-agents/onprem_agent")).body.data.usage.length, 1);
+  });
+  assert.throws(
+    () =>
+      new SandboxState({ clock: createManualClock(), syncMs: 1000, randomSeed: 1 }).load({
+        platform: { links: [{ connection_id: "nope", proxy_agent_id: "x" }] },
+      }),
+    /unknown connection or destination 'nope'/,
+  );
 });

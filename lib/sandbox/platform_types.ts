@@ -217,3 +217,52 @@ export interface PlatformLinks {
   /** `external_secrets_manager_id`. */
   externalSecretsManagerId?: string;
 }
+
+/**
+ * Platform resources in an account fixture (`SandboxSeed.platform`). Secrets
+ * (agent credentials, key secrets) are issued at load time, never read from
+ * the fixture.
+ */
+export interface PlatformSeed {
+  /** Log services; without `group_id` the account-level one. */
+  log_services?: { group_id?: string; service: string; enabled?: boolean; config?: Record<string, unknown> }[];
+  /** External secrets managers. */
+  secrets_managers?: {
+    id: string;
+    type: string;
+    name: string;
+    config?: Record<string, unknown>;
+    is_hybrid_deployment?: boolean;
+  }[];
+  /** Hybrid deployment agents. */
+  hybrid_deployment_agents?: {
+    id: string;
+    group_id: string;
+    display_name: string;
+    env_type?: string;
+    auth_type?: "AUTO" | "MANUAL";
+  }[];
+  /** Proxy agents. */
+  proxy_agents?: { id: string; display_name: string; region: string }[];
+  /** Private links (provisioned: state `OK`). */
+  private_links?: { id: string; name: string; region: string; service: string; config?: Record<string, unknown> }[];
+  /** System keys. */
+  system_keys?: { id: string; name: string; permissions?: SystemKeyPermission[] }[];
+  /** dbt transformation projects. */
+  transformation_projects?: {
+    id: string;
+    group_id: string;
+    type?: string;
+    status?: "NOT_READY" | "READY" | "ERROR";
+    project_config: Record<string, unknown>;
+  }[];
+  /** Which connection or destination uses which resource. */
+  links?: {
+    connection_id?: string;
+    destination_id?: string;
+    proxy_agent_id?: string;
+    private_link_id?: string;
+    hybrid_deployment_agent_id?: string;
+    external_secrets_manager_id?: string;
+  }[];
+}

@@ -14,6 +14,7 @@ import { Collection } from "./collection.ts";
 import { invalidInput, notFound } from "./errors.ts";
 import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
+import { loadPlatformSeed } from "./platform_seed.ts";
 import { PlatformState } from "./platform_state.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
@@ -277,6 +278,7 @@ export class SandboxState {
           : { package_name: tr.name ?? tr.id, connection_ids: tr.connection_ids ?? [] },
       });
     }
+    if (seed.platform) loadPlatformSeed(this, seed.platform);
   }
 
   #loadConnection(

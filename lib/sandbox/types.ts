@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PlatformLinks } from "./platform_types.ts";
+import type { PlatformLinks, PlatformSeed } from "./platform_types.ts";
 
 /** Setup state of a connection (`status.setup_state`). */
 export type SetupState = "incomplete" | "connected" | "broken";
@@ -460,4 +460,6 @@ export interface SandboxSeed {
     connection_ids?: string[];
     name?: string;
   }[];
+  /** Platform resources: logging, secrets managers, agents, private links, system keys, projects. */
+  platform?: PlatformSeed;
 }
