@@ -303,6 +303,7 @@ async function secretsManagers(sb: Sandbox, c: PlatformContract): Promise<void> 
     config: { role_arn: "arn:aws:iam::123456789012:role/FivetranRole", external_id: "ext", secret_key: "s3cr3t" },
   })).body.data;
   assert.equal(esm.config.secret_key, "******");
+  assert.equal(esm.config.role_arn, "arn:aws:iam::123456789012:role/FivetranRole", "as the spec's example shows it");
   await ok("GET", "/external-secrets-managers");
   await ok("GET", `/external-secrets-managers/${esm.id}`);
   const modified = await ok("PATCH", `/external-secrets-managers/${esm.id}`, {
@@ -610,6 +611,11 @@ async function transformations(sb: Sandbox, c: PlatformContract): Promise<void> 
     transformation_config: { project_id: "nope", name: "x", steps: [{ name: "run", command: "dbt run" }] },
   });
   await fail(409, "Conflict")("DELETE", `/transformation-projects/${project.id}`);
+  const byProject = (await ok("GET", `/transformations?project_id=${project.id}`)).body.data.items;
+  assert.deepEqual(byProject.map((t: Json) => t.id), [dbt.id]);
+  assert.deepEqual((await ok("GET", `/transformations?group_id=${g}`)).body.data.items.map((t: Json) => t.id), [
+    dbt.id,
+  ]);
   await fail(400, "InvalidInput")("POST", `/transformations/${dbt.id}/upgrade`);
 
   const metadata = (await ok("GET", "/transformations/package-metadata?service=salesforce")).body.data.items;
@@ -785,4 +791,18 @@ Deno.test("platform resources load from a seed, and platformSnapshot() writes th
       }),
     /unknown connection or destination 'nope'/,
   );
+});
+
+Deno.test("log service secrets are masked in the journal too", async () => {
+  await withSandbox({ connections: 10, clock: createManualClock() }, async (sb) => {
+    const res = await call(sb, "POST", "/external-logging/account", {
+      body: {
+        service: "azure_monitor_log",
+        config: { workspace_id: "w", primary_key: "azure-key", client_secret: "cs" },
+      },
+    });
+    assert.equal(res.status, 201);
+    const text = JSON.stringify(sb.journal());
+    assert.ok(!text.includes("azure-key") && !text.includes('"cs"'), text);
+  });
 });

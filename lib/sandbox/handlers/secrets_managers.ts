@@ -24,12 +24,19 @@ function badRequest(message: string): ApiError {
   return new ApiError(400, "BadRequest", message);
 }
 
+/** Secrets masked; a role ARN is an identifier here, shown as the spec's example shows it. */
+function maskedConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const { role_arn: roleArn, ...rest } = config;
+  const out = maskSecrets(rest) as Record<string, unknown>;
+  return roleArn === undefined ? out : { role_arn: roleArn, ...out };
+}
+
 function esmJson(m: SecretsManagerRecord): Record<string, unknown> {
   return {
     id: m.id,
     type: m.type,
     name: m.name,
-    config: maskSecrets(m.config),
+    config: maskedConfig(m.config),
     is_hybrid_deployment: m.isHybridDeployment,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
