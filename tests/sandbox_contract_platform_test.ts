@@ -806,3 +806,44 @@ Deno.test("log service secrets are masked in the journal too", async () => {
     assert.ok(!text.includes("azure-key") && !text.includes('"cs"'), text);
   });
 });
+
+Deno.test("curl (a client not ours) uploads a Connector SDK package with -F and downloads the same bytes", async () => {
+  const curl = "/usr/bin/curl";
+  try {
+    await Deno.stat(curl);
+  } catch {
+    if (UNDER_CI) throw new Error("CI=true but /usr/bin/curl is missing");
+    console.error(`\n${"!".repeat(78)}\n!! SKIPPED: curl upload test — ${curl} not found.\n${"!".repeat(78)}\n`);
+    return;
+  }
+  const dir = await Deno.makeTempDir({ prefix: "sdk_upload_" });
+  try {
+    await withSandbox({ connections: 10, clock: createManualClock() }, async (sb) => {
+      const zip = new Uint8Array([
+        0x50,
+        0x4b,
+        0x03,
+        0x04,
+        ...new TextEncoder().encode("def update(configuration, state): pass"),
+      ]);
+      await Deno.writeFile(`${dir}/code.zip`, zip);
+      const run = async (...args: string[]) => {
+        const out = await new Deno.Command(curl, {
+          args: ["-sS", "-u", `${sb.apiKey}:${sb.apiSecret}`, ...args],
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        return out.stdout;
+      };
+      const created = JSON.parse(new TextDecoder().decode(
+        await run("-F", `file=@${dir}/code.zip`, `${sb.baseUrl}/connector-sdk/packages`),
+      ));
+      assert.equal(created.code, "Success", JSON.stringify(created));
+      await run("-o", `${dir}/back.zip`, `${sb.baseUrl}/connector-sdk/packages/${created.data.id}/download`);
+      assert.deepEqual(await Deno.readFile(`${dir}/back.zip`), zip);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
