@@ -545,6 +545,12 @@ async function sdkPackages(sb: Sandbox, c: PlatformContract): Promise<void> {
     config: { schema: "sdk_contract", package_id: pkg.id },
   })).body.data;
   assert.equal((await ok("GET", `/connector-sdk/packages/${pkg.id}`)).body.data.connection_id, conn.id);
+  await fail(409, "Conflict")("POST", "/connections", {
+    group_id: DEMO.smallGroupId,
+    service: "connector_sdk",
+    run_setup_tests: false,
+    config: { schema: "sdk_contract_2", package_id: pkg.id },
+  });
   await fail(409, "Conflict")("DELETE", `/connector-sdk/packages/${pkg.id}`);
   await ok("DELETE", `/connections/${conn.id}`);
   await ok("DELETE", `/connector-sdk/packages/${pkg.id}`);

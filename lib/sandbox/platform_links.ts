@@ -9,7 +9,7 @@
  * @module
  */
 
-import { invalidInput } from "./errors.ts";
+import { conflict, invalidInput } from "./errors.ts";
 import type { PlatformLinks } from "./platform_types.ts";
 import type { SandboxState } from "./state.ts";
 import type { Body } from "./validate.ts";
@@ -87,4 +87,26 @@ export function linksJson(links: PlatformLinks | undefined): Record<string, stri
     if (v !== undefined) out[name] = v;
   }
   return out;
+}
+
+/**
+ * A Connector SDK package serves one connection at a time (the spec's note):
+ * 409 when `packageId` names a package another connection already uses.
+ *
+ * @example Using `checkPackageUse`
+ * ```ts
+ * import { checkPackageUse } from "./platform_links.ts";
+ * // checkPackageUse(state, "connector_sdk", body.config?.package_id);
+ * ```
+ */
+export function checkPackageUse(state: SandboxState, service: string, packageId: unknown, connectionId?: string): void {
+  if (service !== "connector_sdk" || typeof packageId !== "string" || !state.platform.sdkPackages.get(packageId)) {
+    return;
+  }
+  const user = state.platform.packageConnection(packageId);
+  if (user && user.id !== connectionId) {
+    throw conflict(
+      `Package '${packageId}' is already used by connection '${user.id}': a package serves one connection`,
+    );
+  }
 }
