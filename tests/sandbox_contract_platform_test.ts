@@ -711,7 +711,7 @@ Deno.test("deleting a group deletes its log service and hybrid deployment agents
   });
 });
 
-Deno.test("Connector SDK uploads: a malformed multipart body is 400, and the journal names the file, not its bytes", async () => {
+Deno.test("Connector SDK uploads: a malformed multipart body is 400, files may exceed the 1 MiB JSON limit, and the journal names the file, not its bytes", async () => {
   await withSandbox({ connections: 10, clock: createManualClock() }, async (sb) => {
     const bad = await call(sb, "POST", "/connector-sdk/packages", {
       raw: "garbage without parts",
@@ -724,6 +724,9 @@ Deno.test("Connector SDK uploads: a malformed multipart body is 400, and the jou
     assert.equal(ok.status, 201);
     const entry = sb.journal().find((e) => e.operationId === "create_connector_sdk_package" && e.status === 201);
     assert.deepEqual(entry?.body, { files: [{ part: "file", name: "code.zip", bytes: 7 }] });
+    const big = new Uint8Array(2 * 1_048_576);
+    big.set([0x50, 0x4b, 0x03, 0x04]);
+    assert.equal((await upload(sb, "POST", "/connector-sdk/packages", big)).status, 201, "uploads may exceed 1 MiB");
     const wrongRoute = await call(sb, "POST", "/groups", {
       raw: "--xyz--",
       headers: { "Content-Type": "multipart/form-data; boundary=xyz" },

@@ -20,6 +20,8 @@ import type { SandboxState } from "./state.ts";
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1_048_576;
+/** Largest accepted file upload (multipart routes: Connector SDK packages), bytes. */
+export const MAX_UPLOAD_BYTES = 32 * 1_048_576;
 
 /** What the request handler needs from the running sandbox. */
 export interface ServerContext {
@@ -146,10 +148,10 @@ async function readBody(req: Request): Promise<string | ApiError> {
   return bytes instanceof ApiError ? bytes : new TextDecoder().decode(bytes);
 }
 
-async function readBytes(req: Request): Promise<Uint8Array<ArrayBuffer> | ApiError> {
+async function readBytes(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array<ArrayBuffer> | ApiError> {
   const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) {
-    return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (length > max) {
+    return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${max} bytes`);
   }
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
@@ -159,9 +161,9 @@ async function readBytes(req: Request): Promise<Uint8Array<ArrayBuffer> | ApiErr
     const { done, value } = await reader.read();
     if (done) break;
     total += value.length;
-    if (total > MAX_BODY_BYTES) {
+    if (total > max) {
       await reader.cancel().catch(() => {});
-      return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+      return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${max} bytes`);
     }
     chunks.push(value);
   }
@@ -379,7 +381,7 @@ async function api(
   // 6. Body (multipart/form-data on upload routes, JSON everywhere else).
   let body: unknown;
   if (route.multipart && isMultipart(req.headers.get("content-type"))) {
-    const bytes = await readBytes(req);
+    const bytes = await readBytes(req, MAX_UPLOAD_BYTES);
     if (bytes instanceof ApiError) {
       return finish(json(bytes.status, errorBody(bytes.code, bytes.message), headers));
     }
