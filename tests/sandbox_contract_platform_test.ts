@@ -390,8 +390,16 @@ async function proxyAgents(sb: Sandbox, c: PlatformContract): Promise<void> {
     }),
   )).body.data;
   assert.equal(conn.proxy_agent_id, id);
+  const dest = (await ok("PATCH", `/destinations/${DEMO.smallGroupId}`, {
+    time_zone_offset: "0",
+    networking_method: "ProxyAgent",
+    proxy_agent_id: id,
+  })).body.data;
+  assert.equal(dest.proxy_agent_id, id);
   const item = (await ok("GET", "/proxy")).body.data.items.find((a: Json) => a.id === id);
   assert.equal(item.connector_count, 1);
+  assert.equal(item.destination_count, 1);
+  await ok("PATCH", `/destinations/${DEMO.smallGroupId}`, { time_zone_offset: "0", networking_method: "Directly" });
   const details = (await ok("GET", `/proxy/${id}`)).body.data;
   assert.equal(details.auth_token, undefined, "secrets are shown only at creation");
   assert.deepEqual(details.usage.map((u: Json) => u.id), [conn.id]);
