@@ -18,7 +18,7 @@ export interface HandlerContext {
   params: Record<string, string>;
   /** Query string. */
   query: URLSearchParams;
-  /** Parsed JSON body; `undefined` when the request had none. */
+  /** Parsed JSON body (a `MultipartBody` for multipart routes); `undefined` when the request had none. */
   body: unknown;
 }
 
@@ -28,6 +28,8 @@ export interface HandlerResult {
   status: number;
   /** JSON body. */
   body: Record<string, unknown>;
+  /** A binary answer instead of JSON (file downloads); `body` is then ignored. */
+  raw?: { bytes: Uint8Array<ArrayBuffer>; contentType: string; fileName?: string };
 }
 
 /** An operation handler (throws `ApiError` for error answers). */

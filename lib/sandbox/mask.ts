@@ -9,7 +9,7 @@
 export const MASK = "******";
 
 const SECRET_KEY =
-  /password|secret|private_key|token|passphrase|pass_phrase|api_key|connection_string|^certificate|consumer_key|client_key|^pats$|role_arn|credentials|tde_|encoded_cert/i;
+  /password|secret|private_key|token|passphrase|pass_phrase|api_key|connection_string|^certificate|consumer_key|client_key|^pats$|role_arn|credentials|tde_|encoded_cert|^primary_key$/i;
 
 /**
  * Whether a config field name holds a secret.

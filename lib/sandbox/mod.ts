@@ -44,6 +44,8 @@ export type { Route } from "./routes.ts";
 export type * from "./types.ts";
 export type { DemoOptions } from "./demo_account.ts";
 export type { SetupTest } from "./setup_tests.ts";
+export type { PlatformLinks, PlatformSeed, SystemKeyPermission } from "./platform_types.ts";
+export { platformSnapshot } from "./platform_seed.ts";
 
 /**
  * Default API key of the sandbox.

@@ -17,6 +17,10 @@ export interface Route {
   readonly operationId: string;
   /** Accept default in the spec: `v2` = `application/json;version=2`, `v1` = `application/json`. */
   readonly accept: "v1" | "v2";
+  /** The request body is `multipart/form-data` (file uploads) instead of JSON. */
+  readonly multipart?: boolean;
+  /** The answer is a file (`application/octet-stream`), so such an Accept is fine too. */
+  readonly binary?: boolean;
 }
 
 const r = (
@@ -171,6 +175,66 @@ export const ROUTES: readonly Route[] = [
   r("GET", "/v1/roles", "list_all_roles"),
   r("GET", "/v1/metadata/connector-types", "metadata_connectors"),
   r("GET", "/v1/metadata/connector-types/{service}", "metadata_connector_config"),
+  // platform resources (sbres2)
+  r("GET", "/v1/external-logging", "list_log_services"),
+  r("POST", "/v1/external-logging", "add_log_service"),
+  r("GET", "/v1/external-logging/{logId}", "get_log_service_details"),
+  r("PATCH", "/v1/external-logging/{logId}", "update_log_service"),
+  r("DELETE", "/v1/external-logging/{logId}", "delete_log_service"),
+  r("POST", "/v1/external-logging/{logId}/test", "run_setup_tests_log_service"),
+  r("GET", "/v1/external-logging/account", "get_account_log_service_details"),
+  r("POST", "/v1/external-logging/account", "add_account_log_service"),
+  r("PATCH", "/v1/external-logging/account", "update_account_log_service"),
+  r("DELETE", "/v1/external-logging/account", "delete_account_log_service"),
+  r("POST", "/v1/external-logging/account/test", "run_setup_tests_account_log_service"),
+  r("GET", "/v1/external-secrets-managers", "list_esms"),
+  r("POST", "/v1/external-secrets-managers", "create_esm"),
+  r("GET", "/v1/external-secrets-managers/{esmId}", "get_esm_details"),
+  r("PATCH", "/v1/external-secrets-managers/{esmId}", "modify_esm"),
+  r("DELETE", "/v1/external-secrets-managers/{esmId}", "delete_esm"),
+  r("GET", "/v1/external-secrets-managers/{esmId}/entities", "get_esm_entities"),
+  r("GET", "/v1/external-secrets-managers-entities", "list_esm_entities"),
+  r("GET", "/v1/hybrid-deployment-agents", "get_hybrid_deployment_agent_list"),
+  r("POST", "/v1/hybrid-deployment-agents", "create_hybrid_deployment_agent"),
+  r("GET", "/v1/hybrid-deployment-agents/{agentId}", "get_hybrid_deployment_agent"),
+  r("DELETE", "/v1/hybrid-deployment-agents/{agentId}", "delete_hybrid_deployment_agent"),
+  r("PATCH", "/v1/hybrid-deployment-agents/{agentId}/re-auth", "re_auth_hybrid_deployment_agent"),
+  r("POST", "/v1/hybrid-deployment-agents/{agentId}/reset-credentials", "reset_hybrid_deployment_agent_credentials"),
+  r("GET", "/v1/proxy", "get_proxy_agent"),
+  r("POST", "/v1/proxy", "create_proxy_agent"),
+  r("GET", "/v1/proxy/{agentId}", "get_proxy_agent_details"),
+  r("DELETE", "/v1/proxy/{agentId}", "delete_proxy_agent"),
+  r("GET", "/v1/proxy/{agentId}/connections", "get_proxy_agent_connections"),
+  r("POST", "/v1/proxy/{agentId}/regenerate-secrets", "regenerate_secrets_proxy_agent"),
+  r("GET", "/v1/private-links", "get_private_links"),
+  r("POST", "/v1/private-links", "create_private_link"),
+  r("GET", "/v1/private-links/{privateLinkId}", "get_private_link_details"),
+  r("PATCH", "/v1/private-links/{privateLinkId}", "modify_private_link"),
+  r("DELETE", "/v1/private-links/{privateLinkId}", "delete_private_link"),
+  r("GET", "/v1/system-keys", "get_system_keys"),
+  r("POST", "/v1/system-keys", "create_system_key"),
+  r("GET", "/v1/system-keys/{keyId}", "get_system_key_details"),
+  r("PATCH", "/v1/system-keys/{keyId}", "update_system_key"),
+  r("DELETE", "/v1/system-keys/{keyId}", "delete_system_key"),
+  r("POST", "/v1/system-keys/{keyId}/rotate", "rotate_system_key"),
+  r("GET", "/v1/connector-sdk/packages", "list_connector_sdk_packages"),
+  { ...r("POST", "/v1/connector-sdk/packages", "create_connector_sdk_package"), multipart: true },
+  r("GET", "/v1/connector-sdk/packages/{package_id}", "get_connector_sdk_package"),
+  { ...r("PATCH", "/v1/connector-sdk/packages/{package_id}", "update_connector_sdk_package"), multipart: true },
+  r("DELETE", "/v1/connector-sdk/packages/{package_id}", "delete_connector_sdk_package"),
+  { ...r("GET", "/v1/connector-sdk/packages/{package_id}/download", "download_connector_sdk_package"), binary: true },
+  r("POST", "/v1/hvr/register-hub", "hvr_register_hub"),
+  r("GET", "/v1/transformation-projects", "list_all_transformation_projects"),
+  r("POST", "/v1/transformation-projects", "create_transformation_project"),
+  r("GET", "/v1/transformation-projects/{projectId}", "transformation_project_details"),
+  r("PATCH", "/v1/transformation-projects/{projectId}", "modify_transformation_project"),
+  r("DELETE", "/v1/transformation-projects/{projectId}", "delete_transformation_project"),
+  r("POST", "/v1/transformation-projects/{projectId}/test", "test_transformation_project"),
+  r("POST", "/v1/transformations", "create_transformation"),
+  r("DELETE", "/v1/transformations/{transformationId}", "delete_transformation"),
+  r("POST", "/v1/transformations/{transformationId}/upgrade", "upgrade_transformation_package"),
+  r("GET", "/v1/transformations/package-metadata", "transformation_package_metadata_list"),
+  r("GET", "/v1/transformations/package-metadata/{package_definition_id}", "transformation_package_metadata_details"),
 ];
 
 /** A request path matched against the table. */

@@ -13,12 +13,15 @@ import { HANDLERS } from "./handlers/mod.ts";
 import type { HandlerResult } from "./handler.ts";
 import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
+import { isMultipart, MultipartBody } from "./multipart.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
 import type { SandboxState } from "./state.ts";
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1_048_576;
+/** Largest accepted file upload (multipart routes: Connector SDK packages), bytes. */
+export const MAX_UPLOAD_BYTES = 32 * 1_048_576;
 
 /** What the request handler needs from the running sandbox. */
 export interface ServerContext {
@@ -122,6 +125,7 @@ function acceptable(accept: string | null, route: Route | undefined): boolean {
   for (const part of accept.split(",")) {
     const [type, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
     if (type === "*/*" || type === "application/*") return true;
+    if (route?.binary && (type === "application/octet-stream" || type === "application/zip")) return true;
     if (type === "application/json") {
       const version = params.find((p) => p.startsWith("version="))?.slice("version=".length);
       if (version === undefined || version === "1") return true;
@@ -140,11 +144,16 @@ function isJsonContentType(ct: string | null): boolean {
 }
 
 async function readBody(req: Request): Promise<string | ApiError> {
+  const bytes = await readBytes(req);
+  return bytes instanceof ApiError ? bytes : new TextDecoder().decode(bytes);
+}
+
+async function readBytes(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array<ArrayBuffer> | ApiError> {
   const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) {
-    return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (length > max) {
+    return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${max} bytes`);
   }
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -152,9 +161,9 @@ async function readBody(req: Request): Promise<string | ApiError> {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.length;
-    if (total > MAX_BODY_BYTES) {
+    if (total > max) {
       await reader.cancel().catch(() => {});
-      return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+      return new ApiError(413, "PayloadTooLarge", `Request body exceeds ${max} bytes`);
     }
     chunks.push(value);
   }
@@ -164,7 +173,7 @@ async function readBody(req: Request): Promise<string | ApiError> {
     all.set(c, offset);
     offset += c.length;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /**
@@ -371,22 +380,36 @@ async function api(
     );
   }
 
-  // 6. Body.
+  // 6. Body (multipart/form-data on upload routes, JSON everywhere else).
   let body: unknown;
-  const text = await readBody(req);
+  if (route.multipart && isMultipart(req.headers.get("content-type"))) {
+    const bytes = await readBytes(req, MAX_UPLOAD_BYTES);
+    if (bytes instanceof ApiError) {
+      return finish(json(bytes.status, errorBody(bytes.code, bytes.message), headers));
+    }
+    try {
+      const form = await MultipartBody.parse(bytes, req.headers.get("content-type")!);
+      meta.body = { files: [...form.files].map(([part, f]) => ({ part, name: f.name, bytes: f.bytes.length })) };
+      body = form;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      return finish(json(e.status, errorBody(e.code, e.message), headers));
+    }
+  }
+  const text = body === undefined ? await readBody(req) : "";
   if (text instanceof ApiError) {
     return finish(json(text.status, errorBody(text.code, text.message), headers));
   }
   if (text.trim() !== "") {
-    if (!isJsonContentType(req.headers.get("content-type"))) {
+    if (route.multipart || !isJsonContentType(req.headers.get("content-type"))) {
       return finish(
         json(
           415,
           errorBody(
             "UnsupportedMediaType",
-            `Unsupported Content-Type '${
-              req.headers.get("content-type") ?? "(none)"
-            }': send JSON with 'Content-Type: application/json'`,
+            `Unsupported Content-Type '${req.headers.get("content-type") ?? "(none)"}': send ${
+              route.multipart ? "multipart/form-data" : "JSON with 'Content-Type: application/json'"
+            }`,
           ),
           headers,
         ),
@@ -427,6 +450,12 @@ async function api(
   if (fault.kind === "drop" && fault.after) return dropped("drop-after");
   if (fault.kind === "5xx" && fault.after) {
     return finish(injected5xx(fault.status, fault.html), "5xx-after");
+  }
+  if (result.raw) {
+    const raw = result.raw;
+    const fileHeaders: Record<string, string> = { ...headers, "content-type": raw.contentType };
+    if (raw.fileName) fileHeaders["content-disposition"] = `attachment; filename="${raw.fileName.replace(/"/g, "")}"`;
+    return finish(new Response(raw.bytes, { status: result.status, headers: fileHeaders }));
   }
   return finish(json(result.status, result.body, headers));
 }

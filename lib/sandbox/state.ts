@@ -15,6 +15,8 @@ import { invalidInput, notFound } from "./errors.ts";
 import { type MembershipKind, MembershipStore } from "./memberships.ts";
 import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
+import { loadPlatformSeed } from "./platform_seed.ts";
+import { PlatformState } from "./platform_state.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { roleNames, STANDARD_ROLES } from "./roles.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
@@ -110,6 +112,8 @@ export class SandboxState {
     string,
     { certificates: Map<string, TrustItem>; fingerprints: Map<string, TrustItem> }
   >();
+  /** Platform resources: logging, secrets managers, agents, private links, keys, packages, projects. */
+  readonly platform: PlatformState = new PlatformState(this);
   /** Time source. */
   readonly clock: Clock;
   /** Sync duration in ms. */
@@ -254,6 +258,7 @@ export class SandboxState {
           : { package_name: tr.name ?? tr.id, connection_ids: tr.connection_ids ?? [] },
       });
     }
+    if (seed.platform) loadPlatformSeed(this, seed.platform);
   }
 
   #loadConnection(
@@ -365,7 +370,7 @@ export class SandboxState {
     return g;
   }
 
-  /** Delete a group with its destination, connections, webhooks and memberships. */
+  /** Delete a group with its destination, connections, webhooks, memberships and platform resources. */
   deleteGroup(id: string): void {
     this.group(id);
     for (const c of [...this.connections.byKey(id)]) {
@@ -376,6 +381,7 @@ export class SandboxState {
     this.destinationTrust.delete(id);
     for (const w of [...this.webhooks.all()]) if (w.groupId === id) this.webhooks.remove(w.id);
     this.memberships.dropTarget(["user-group", "team-group"], id);
+    this.platform.deleteGroup(id);
     this.groups.remove(id);
   }
 

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { PlatformLinks, PlatformSeed } from "./platform_types.ts";
+
 /** Setup state of a connection (`status.setup_state`). */
 export type SetupState = "incomplete" | "connected" | "broken";
 /** Sync state of a connection (`status.sync_state`). */
@@ -159,6 +161,8 @@ export interface ConnectionRecord {
   schemaSeed: number;
   /** Connector SDK / function state (`/state`). */
   state?: Record<string, unknown>;
+  /** Proxy agent, private link, hybrid deployment agent and secrets manager it uses. */
+  links?: PlatformLinks;
 }
 
 /** A group (one destination, many connections). */
@@ -197,6 +201,8 @@ export interface DestinationRecord {
   config: Record<string, unknown>;
   /** Creation time (epoch ms). */
   createdAt: number;
+  /** Proxy agent, private link, hybrid deployment agent and secrets manager it uses. */
+  links?: PlatformLinks;
 }
 
 /** A user of the account. */
@@ -475,4 +481,6 @@ export interface SandboxSeed {
     connection_ids?: string[];
     name?: string;
   }[];
+  /** Platform resources: logging, secrets managers, agents, private links, system keys, projects. */
+  platform?: PlatformSeed;
 }

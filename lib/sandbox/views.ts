@@ -7,6 +7,7 @@
  */
 
 import { maskSecrets } from "./mask.ts";
+import { linksJson } from "./platform_links.ts";
 import type { SandboxState } from "./state.ts";
 import type {
   ConnectionRecord,
@@ -71,6 +72,7 @@ export function connectionJson(
     status,
   });
   if (c.dailySyncTime !== undefined) out.daily_sync_time = c.dailySyncTime;
+  Object.assign(out, linksJson(c.links));
   if (detail) out.config = maskSecrets(c.config);
   return out;
 }
@@ -86,6 +88,7 @@ export function destinationJson(d: DestinationRecord, detail: boolean): Record<s
     setup_status: d.setupStatus,
     daylight_saving_time_enabled: d.daylightSavingTimeEnabled,
     networking_method: d.networkingMethod,
+    ...linksJson(d.links),
   };
   if (detail) out.config = maskSecrets(d.config);
   return out;

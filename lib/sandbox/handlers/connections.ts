@@ -10,6 +10,7 @@ import { ApiError, conflict, invalidInput } from "../errors.ts";
 import { created, done, type Handler, list, ok } from "../handler.ts";
 import { isSecretKey, MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
+import { checkPackageUse, readLinks } from "../platform_links.ts";
 import { runSetupTests, type SetupTest } from "../setup_tests.ts";
 import { hashString } from "../prng.ts";
 import { missingFieldsFor, type SandboxState } from "../state.ts";
@@ -92,6 +93,8 @@ export const createConnection: Handler = ({ state, body: raw }) => {
     oneOf: ["FIVETRAN_NAMING", "SOURCE_NAMING"],
   });
   state.group(groupId);
+  const links = readLinks(state, body, groupId);
+  checkPackageUse(state, serviceId, f.config?.package_id);
   const service = getService(serviceId);
   if (!service) {
     throw invalidInput(
@@ -142,6 +145,7 @@ export const createConnection: Handler = ({ state, body: raw }) => {
     fingerprints: new Map(),
     schemaSeed: hashString(id),
     state: serviceId === "connector_sdk" ? {} : undefined,
+    links,
   };
   state.connections.add(c);
   let tests: SetupTest[] | undefined;
@@ -168,6 +172,8 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
   });
   const historical = field<boolean>(body, "is_historical_sync", "boolean");
   void schemaStatus;
+  const links = readLinks(state, body, c.groupId, c.links);
+  checkPackageUse(state, c.service, f.config?.package_id, c.id);
   let configChanged = false;
   let secretsChanged = false;
   if (f.config) {
@@ -187,6 +193,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
     if (secretsChanged && c.brokenReason === "credentials") c.brokenReason = undefined;
     if (secretsChanged) c.missingFields = c.missingFields.filter((m) => m !== "credentials");
   }
+  c.links = links;
   if (f.paused !== undefined) c.paused = f.paused;
   if (f.pauseAfterTrial !== undefined) c.pauseAfterTrial = f.pauseAfterTrial;
   if (f.syncFrequency !== undefined) c.syncFrequency = f.syncFrequency;

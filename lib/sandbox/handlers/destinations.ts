@@ -8,6 +8,7 @@ import { conflict } from "../errors.ts";
 import { created, done, type Handler, list, ok } from "../handler.ts";
 import { MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
+import { readLinks } from "../platform_links.ts";
 import { destinationTests } from "../setup_tests.ts";
 import { field, NETWORKING_METHODS, objectBody, REGIONS, TIME_ZONE_OFFSETS } from "../validate.ts";
 import { destinationJson } from "../views.ts";
@@ -52,6 +53,7 @@ export const createDestination: Handler = ({ state, body: raw }) => {
   if (state.destinations.get(groupId)) {
     throw conflict(`Group '${groupId}' already has a destination`, "AlreadyExists");
   }
+  const links = readLinks(state, body, groupId);
   const d = state.destinations.add({
     seq: state.nextSeq(),
     id: group.id,
@@ -64,6 +66,7 @@ export const createDestination: Handler = ({ state, body: raw }) => {
     networkingMethod: networking ?? "Directly",
     config: { ...config },
     createdAt: state.now(),
+    links,
   });
   const data = destinationJson(d, true);
   if (runTests !== false) data.setup_tests = destinationTests(service);
@@ -91,6 +94,7 @@ export const modifyDestination: Handler = ({ state, params, body: raw }) => {
   field(body, "trust_certificates", "boolean");
   field(body, "trust_fingerprints", "boolean");
   const runTests = field<boolean>(body, "run_setup_tests", "boolean");
+  d.links = readLinks(state, body, d.groupId, d.links);
   d.timeZoneOffset = tz;
   if (region !== undefined) d.region = region;
   if (dst !== undefined) d.daylightSavingTimeEnabled = dst;

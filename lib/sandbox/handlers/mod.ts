@@ -14,6 +14,7 @@ import { groupServiceAccount, groupSshPublicKey } from "./group_access.ts";
 import * as groups from "./groups.ts";
 import * as members from "./memberships.ts";
 import * as metadata from "./metadata.ts";
+import { PLATFORM_HANDLERS } from "./platform.ts";
 import * as schemas from "./schemas.ts";
 import * as transformations from "./transformations.ts";
 import * as trust from "./trust.ts";
@@ -133,4 +134,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   list_all_roles: metadata.listRoles,
   metadata_connectors: metadata.listConnectorTypes,
   metadata_connector_config: metadata.connectorTypeDetails,
+  ...PLATFORM_HANDLERS,
 };

@@ -14,14 +14,25 @@ import { transformationJson } from "../views.ts";
 
 const SCHEDULE_TYPES = ["INTEGRATED", "TIME_OF_DAY", "INTERVAL", "CRON"];
 
-/** GET /v1/transformations (optional `type` filter). */
+/** GET /v1/transformations (optional `type`, `project_id` and `group_id` filters). */
 export const listTransformations: Handler = ({ state, query }) => {
   const type = query.get("type");
+  const projectId = query.get("project_id");
+  const groupId = query.get("group_id");
+  const projects = groupId === null
+    ? undefined
+    : new Set(state.platform.transformationProjects.byKey(groupId).map((p) => p.id));
+  const filtered = type !== null || projectId !== null || projects !== undefined;
   const page = paginate(
     state.transformations.all(),
-    `transformations:${type ?? ""}`,
+    `transformations:${type ?? ""}:${projectId ?? ""}:${groupId ?? ""}`,
     query,
-    type === null ? undefined : (t) => t.type === type,
+    filtered
+      ? (t) =>
+        (type === null || t.type === type) &&
+        (projectId === null || t.config.project_id === projectId) &&
+        (projects === undefined || projects.has(t.config.project_id as string))
+      : undefined,
   );
   return list(page.items.map((t) => transformationJson(state, t)), page.nextCursor);
 };

@@ -1,0 +1,207 @@
+/**
+ * Private links for the 13 services of the spec's discriminator mapping, each
+ * with the config fields its schema requires. A new link is `CREATING` for a
+ * minute of sandbox time (then `OK`); while it is being created or updated it
+ * refuses changes and deletion with 409 `IllegalState`, as go-fivetran's
+ * end-to-end test shows the live API does. A link used by connections or
+ * destinations can't be deleted (409).
+ *
+ * @module
+ */
+
+import { ApiError, conflict, invalidInput } from "../errors.ts";
+import { created, done, type Handler, list, ok } from "../handler.ts";
+import { paginate } from "../pagination.ts";
+import { PRIVATE_LINK_PROVISION_MS } from "../platform_state.ts";
+import type { PrivateLinkRecord } from "../platform_types.ts";
+import type { SandboxState } from "../state.ts";
+import { field, objectBody } from "../validate.ts";
+import { iso } from "../views.ts";
+
+/** Required (and optional) config fields per service, from the spec's `*_private_link_config_V1`. */
+const SERVICES: Readonly<Record<string, { required: readonly string[]; optional?: readonly string[] }>> = {
+  DATABRICKS_AWS: { required: ["connection_service_name"] },
+  SNOWFLAKE_AWS: { required: ["account_url", "vpce_id"] },
+  REDSHIFT_AWS: { required: ["aws_account_id", "cluster_identifier"] },
+  SOURCE_AWS: { required: ["connection_service_name"] },
+  DATABRICKS_AZURE: { required: ["connection_service_id", "workspace_url"] },
+  SNOWFLAKE_AZURE: { required: ["account_url", "pls_id"] },
+  ONELAKE_AZURE: { required: ["connection_service_id"] },
+  POSTGRES_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
+  SQL_DATA_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
+  SOURCE_AZURE: { required: ["connection_service_id", "sub_resource_name"], optional: ["private_dns_records"] },
+  SNOWFLAKE_GCP: { required: ["account_url", "pls_id"] },
+  SOURCE_GCP: { required: ["private_connection_service_id"] },
+  DATABRICKS_GCP: { required: ["connection_service_id", "workspace_url"] },
+};
+
+/** The private-link services, as the spec's discriminator lists them. */
+export const PRIVATE_LINK_SERVICES: readonly string[] = Object.keys(SERVICES);
+
+/** Regions of `PrivateLinkCreateRequest.region`. */
+const REGIONS = [
+  "GCP_US_EAST4",
+  "GCP_US_WEST1",
+  "GCP_US_CENTRAL1",
+  "GCP_EUROPE_WEST3",
+  "GCP_AUSTRALIA_SOUTHEAST1",
+  "GCP_NORTHAMERICA_NORTHEAST1",
+  "GCP_EUROPE_WEST2",
+  "GCP_ASIA_SOUTHEAST1",
+  "GCP_ASIA_SOUTHEAST2",
+  "GCP_ASIA_SOUTH1",
+  "GCP_ASIA_NORTHEAST1",
+  "AWS_US_EAST_1",
+  "AWS_US_EAST_2",
+  "AWS_US_WEST_2",
+  "AWS_AP_NORTHEAST_1",
+  "AWS_AP_SOUTHEAST_1",
+  "AWS_AP_SOUTHEAST_2",
+  "AWS_EU_CENTRAL_1",
+  "AWS_EU_WEST_1",
+  "AWS_EU_WEST_2",
+  "AWS_AP_SOUTH_1",
+  "AWS_CA_CENTRAL_1",
+  "AWS_US_GOV_WEST_1",
+  "AZURE_EASTUS2",
+  "AZURE_AUSTRALIAEAST",
+  "AZURE_UKSOUTH",
+  "AZURE_WESTEUROPE",
+  "AZURE_CENTRALUS",
+  "AZURE_CANADACENTRAL",
+  "AZURE_UAENORTH",
+  "AZURE_SOUTHEASTASIA",
+  "AZURE_EASTUS",
+  "AZURE_JAPANEAST",
+  "AZURE_CENTRALINDIA",
+];
+
+function cloudOf(service: string): string {
+  return service.slice(service.lastIndexOf("_") + 1);
+}
+
+function checkConfig(service: string, config: Record<string, unknown>, partial: boolean): Record<string, unknown> {
+  const spec = SERVICES[service];
+  const known = [...spec.required, ...(spec.optional ?? [])];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!known.includes(k)) {
+      throw invalidInput(`Unknown field 'config.${k}' for private link service '${service}'`);
+    }
+    if (v === null) continue;
+    if (typeof v !== "string" || v.trim() === "") {
+      throw invalidInput(`Field 'config.${k}' must be a non-empty string`);
+    }
+    out[k] = v;
+  }
+  if (!partial) {
+    const missing = spec.required.filter((f) => out[f] === undefined);
+    if (missing.length) {
+      throw invalidInput(`Missing required field(s) ${missing.map((m) => `config.${m}`).join(", ")} for '${service}'`);
+    }
+  }
+  return out;
+}
+
+function linkJson(state: SandboxState, l: PrivateLinkRecord): Record<string, unknown> {
+  const s = state.platform.privateLinkState(l);
+  const out: Record<string, unknown> = {
+    id: l.id,
+    name: l.name,
+    region: l.region,
+    service: l.service,
+    account_id: state.account.id,
+    cloud_provider: cloudOf(l.service),
+    state: s,
+    state_summary: s === "OK"
+      ? "Private link is ready"
+      : `Private link is being ${s === "CREATING" ? "created" : "updated"}`,
+    created_at: iso(l.createdAt),
+    created_by: l.createdBy,
+    config: { ...l.config },
+  };
+  if (s === "OK") {
+    out.host = `${l.id.replace(/_/g, "-")}.privatelink.${cloudOf(l.service).toLowerCase()}.fivetran.example`;
+  }
+  return out;
+}
+
+function checkIdle(state: SandboxState, l: PrivateLinkRecord): void {
+  const s = state.platform.privateLinkState(l);
+  if (s !== "OK") {
+    throw new ApiError(
+      409,
+      "IllegalState",
+      `Private link '${l.id}' is in state ${s}: no operation is allowed until it is OK`,
+    );
+  }
+}
+
+/** GET /v1/private-links. */
+export const listPrivateLinks: Handler = ({ state, query }) => {
+  const page = paginate(state.platform.privateLinks.all(), "private-links", query);
+  const res = list(page.items.map((l) => linkJson(state, l)), page.nextCursor);
+  res.body.message = "Private links retrieved successfully";
+  return res;
+};
+
+/** POST /v1/private-links (the link is CREATING for a minute of sandbox time). */
+export const createPrivateLink: Handler = ({ state, body: raw }) => {
+  const body = objectBody(raw, true);
+  const name = field<string>(body, "name", "string", { required: true, nonEmpty: true })!;
+  const region = field<string>(body, "region", "string", { required: true, oneOf: REGIONS })!;
+  const service = field<string>(body, "service", "string", { required: true, oneOf: PRIVATE_LINK_SERVICES })!;
+  const config = field<Record<string, unknown>>(body, "config", "object", { required: true })!;
+  if (cloudOf(service) !== region.split("_")[0]) {
+    throw invalidInput(`Service '${service}' is not available in region '${region}'`);
+  }
+  const checked = checkConfig(service, config, false);
+  if (state.platform.privateLinks.all().some((l) => l.name === name)) {
+    throw conflict(`A private link named '${name}' already exists`, "AlreadyExists");
+  }
+  const now = state.now();
+  const l = state.platform.privateLinks.add({
+    seq: state.nextSeq(),
+    id: state.newId(),
+    name,
+    region,
+    service,
+    config: checked,
+    createdAt: now,
+    createdBy: state.account.userId,
+    busyUntil: now + PRIVATE_LINK_PROVISION_MS,
+    busyState: "CREATING",
+  });
+  return created(linkJson(state, l), "Private link has been created");
+};
+
+/** GET /v1/private-links/{privateLinkId}. */
+export const privateLinkDetails: Handler = ({ state, params }) =>
+  ok(linkJson(state, state.platform.privateLink(params.privateLinkId)), "Private link retrieved successfully");
+
+/** PATCH /v1/private-links/{privateLinkId} (config only; 409 IllegalState unless OK). */
+export const modifyPrivateLink: Handler = ({ state, params, body: raw }) => {
+  const l = state.platform.privateLink(params.privateLinkId);
+  const body = objectBody(raw, true);
+  const config = field<Record<string, unknown>>(body, "config", "object", { required: true })!;
+  checkIdle(state, l);
+  const next = { ...l.config, ...checkConfig(l.service, config, true) };
+  for (const [k, v] of Object.entries(config)) if (v === null) delete next[k];
+  checkConfig(l.service, next, false);
+  l.config = next;
+  l.busyUntil = state.now() + PRIVATE_LINK_PROVISION_MS;
+  l.busyState = "UPDATING";
+  return ok(linkJson(state, l), "Private link has been updated");
+};
+
+/** DELETE /v1/private-links/{privateLinkId} (409 while busy or in use). */
+export const deletePrivateLink: Handler = ({ state, params }) => {
+  const l = state.platform.privateLink(params.privateLinkId);
+  checkIdle(state, l);
+  const users = state.platform.dependents("privateLinkId", l.id);
+  if (users.length) {
+    throw conflict(`Private link '${l.id}' is used by ${users.length} connection(s) or destination(s)`);
+  }
+  state.platform.privateLinks.remove(l.id);
+  return done(`Private link with id '${l.id}' has been deleted`);
+};
