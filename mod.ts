@@ -54,6 +54,40 @@ export {
 } from "./lib/client.ts";
 export { type AtlasConfig, ConfigError, DEFAULT_BASE_URL, loadConfig, type LoadConfigOptions } from "./lib/config.ts";
 export { type PacerOptions, RateLimitPacer } from "./lib/pacer.ts";
+export {
+  type AnswerOf,
+  type BodyOf,
+  type CallInit,
+  createTypedAtlas,
+  type DataOf,
+  endpointOf,
+  type ErrorBody,
+  type ErrorStatus,
+  type ErrorStatusOf,
+  type FivetranComponents,
+  type FivetranOperations,
+  type FivetranPaths,
+  type FivetranSchemas,
+  type InitArgs,
+  type IsBodyRequired,
+  type IsNever,
+  isOperationError,
+  type ItemOf,
+  type ListPaths,
+  type NeedsInit,
+  type OperationError,
+  type OperationMethod,
+  type OperationOf,
+  type ParamsOf,
+  type PathParamsOf,
+  type PathsWith,
+  type QueryOf,
+  type SuccessStatus,
+  type TypedAtlas,
+  type TypedAtlasOptions,
+  type TypedCallOptions,
+  type TypedPaginateInit,
+} from "./lib/client/typed.ts";
 export { VERSION } from "./lib/_version.ts";
 
 interface DefaultClient {
