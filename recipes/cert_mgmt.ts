@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import type { Colour } from "../lib/output.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";

@@ -17,7 +17,8 @@
  */
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError, type Envelope, type HttpMethod } from "../lib/client.ts";
+import { AtlasError, type HttpMethod } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";

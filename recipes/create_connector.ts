@@ -15,7 +15,7 @@
  */
 import { defineRecipe, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { defineRecipe, runMain } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { renderTable } from "../lib/table.ts";
 
 interface Connection {

@@ -17,7 +17,8 @@
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 

@@ -13,7 +13,8 @@
  * @module
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";

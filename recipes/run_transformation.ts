@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, ExpectationError, type RecipeContext, runMain, UsageError } from "../lib/recipe.ts";
 import { isTransient } from "../lib/sync_wait.ts";
 

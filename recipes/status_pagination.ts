@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";

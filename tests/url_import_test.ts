@@ -83,6 +83,6 @@ console.log(JSON.stringify({ response, groups, version: VERSION, error: typeof A
   assert.deepEqual(api.requests.map((r) => r.target), ["/v1/connections/abc", "/v1/groups?limit=100"]);
   assert.equal(api.requests[0].headers.get("authorization"), `Basic ${btoa("url-key:url-secret")}`);
   assert.ok(files.served.includes("/mod.ts"));
-  assert.ok(files.served.includes("/lib/client.ts"));
+  assert.ok(files.served.includes("/lib/client/send.ts"));
   assert.deepEqual(files.missing, []);
 });

@@ -8,8 +8,9 @@
  * @module
  */
 import type { components, operations, paths } from "../spec/generated/openapi.d.ts";
-import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "../client.ts";
-import type { RequestOptions } from "../client.ts";
+import { type Atlas, type AtlasOptions, createAtlas, type RequestOptions } from "./client.ts";
+import type { Envelope } from "./envelope.ts";
+import { AtlasError, type HttpMethod } from "./errors.ts";
 import { OPERATIONS } from "../spec/generated/operations.ts";
 
 /** The generated types of every path of the definition (`openapi-typescript`'s `paths`). */
