@@ -44,8 +44,14 @@ export type BodyOf<O> = O extends { requestBody?: infer B } ? IsNever<Exclude<B,
   : Exclude<B, undefined> extends { content: infer C } ? C extends { "application/json": infer J } ? J : C[keyof C]
   : never
   : never;
-/** `true` when the operation requires a body. */
-export type IsBodyRequired<O> = O extends { requestBody: { content: unknown } } ? true : false;
+/**
+ * `true` when the operation needs a body: the definition says so, or its body has required fields (the definition
+ * leaves `requestBody.required` out of 66 operations, creates among them).
+ */
+export type IsBodyRequired<O> = O extends { requestBody: { content: unknown } } ? true
+  // deno-lint-ignore ban-types
+  : {} extends BodyOf<O> ? false
+  : true;
 
 /** The `params` of a call: the path parameters (required when the template has any) and the query. */
 export type ParamsOf<O> =
