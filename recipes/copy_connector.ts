@@ -22,6 +22,7 @@ import type { Envelope } from "../lib/client/envelope.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
@@ -85,6 +86,7 @@ export const main = defineRecipe({
     },
     paused: { type: "boolean", description: "Create the copies paused (default: paused as the source is)" },
     ...BULK_FLAGS,
+    ...NO_VALIDATE_FLAG,
     concurrency: {
       ...BULK_FLAGS.concurrency,
       description: "How many groups at once, 1..64 (default 1: one after another, output in order)",
@@ -149,6 +151,7 @@ export const main = defineRecipe({
         `Config keys still masked after applying the secrets: ${stillMasked.map((p) => p.join(".")).join(", ")}`,
       );
     }
+    await checkConfig(ctx, "connection", source.service, { config }, { allowReadOnly: true });
     const secretPaths = [...masked, ...secrets.map(([s]) => s)];
     const settings = pickSettings(source);
     if (ctx.flags.paused === true) settings.paused = true;

@@ -20,6 +20,7 @@ import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import { renderTable } from "../lib/table.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
@@ -93,6 +94,7 @@ export const main = defineRecipe({
       type: "boolean",
       description: "If the destination fails, delete the group this run created",
     },
+    ...NO_VALIDATE_FLAG,
   },
   mutates: true,
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read (config file) --allow-write=logs",
@@ -111,6 +113,7 @@ export const main = defineRecipe({
     const file = readDestinationFile(ctx, path);
     const secrets = secretValues(file);
     ctx.addSecrets(...secrets);
+    await checkConfig(ctx, "destination", file.service as string, { config: file.config });
 
     let group: Group;
     let createdGroup = false;

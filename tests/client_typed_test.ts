@@ -106,7 +106,11 @@ Deno.test("typed POST /v1/connections stops a config that does not fit its servi
   assert.equal(sb.journal().length, before, "nothing was sent");
 
   const sent = await api.POST("/v1/connections", {
-    body: { group_id: DEMO.smallGroupId, service: "postgres", config: { host: "db", port: 5432, schema_prefix: "ok1" } },
+    body: {
+      group_id: DEMO.smallGroupId,
+      service: "postgres",
+      config: { host: "db", port: 5432, schema_prefix: "ok1" },
+    },
   });
   assert.equal(sent.code, "Success");
   assert.equal(sb.journal().filter((e) => e.method === "POST").length, 1);

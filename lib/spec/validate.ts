@@ -33,6 +33,11 @@ export interface ConfigCheckOptions {
    * @default {false}
    */
   allowReadOnly?: boolean;
+  /**
+   * The destination schema name the caller sets afterwards: checked as `config.schema_prefix` or `config.schema`,
+   * whichever the service requires, when the config lacks both.
+   */
+  schemaName?: string;
 }
 
 /**
@@ -158,15 +163,22 @@ export async function configProblems(
   body: { config?: unknown; auth?: unknown },
   options: ConfigCheckOptions = {},
 ): Promise<string[]> {
-  const { partial = false, allowReadOnly = false } = options;
+  const { partial = false, allowReadOnly = false, schemaName } = options;
   const services = await load(kind);
   const entry = Object.hasOwn(services, service) ? services[service] : undefined;
+  if (entry && schemaName !== undefined && isPlainObject(body.config ?? {})) {
+    const config = { ...(body.config ?? {}) as Record<string, unknown> };
+    const required: string[] = entry.config.required ?? [];
+    const field = ["schema_prefix", "schema"].find((f) => required.includes(f));
+    if (field && config[field] === undefined) config[field] = schemaName;
+    body = { ...body, config };
+  }
   if (!entry) {
     const guess = didYouMean(service, Object.keys(services));
     return [
-      `service: unknown ${kind} service '${service}'${
-        guess ? ` (did you mean ${guess}?)` : ""
-      }; use --no-validate for a service newer than the pinned definition`,
+      `service: Unknown service '${service}' (not a ${kind} service of the pinned OpenAPI definition${
+        guess ? `; did you mean ${guess}?` : ""
+      }); --no-validate sends it unchecked, for a service newer than the definition`,
     ];
   }
   const problems: string[] = [];
@@ -263,8 +275,11 @@ function describe(field: string, errors: ErrorObject[], value: unknown, service:
       case "additionalProperties": {
         const name = String(e.params.additionalProperty);
         const known = Object.keys((e.parentSchema as Schema)?.properties ?? {});
-        const guess = didYouMean(name, known);
-        lines.push(`${at}.${name}: not a field of ${service}'s ${field}${guess ? ` (did you mean ${guess}?)` : ""}`);
+        const other = { schema: "schema_prefix", schema_prefix: "schema" }[name];
+        const hint = other && known.includes(other)
+          ? `${service} names its destination schema with ${at}.${other}; remove ${at}.${name}`
+          : didYouMean(name, known) && `did you mean ${didYouMean(name, known)}?`;
+        lines.push(`${at}.${name}: not a field of ${service}'s ${field}${hint ? ` (${hint})` : ""}`);
         break;
       }
       case "required":
@@ -291,6 +306,10 @@ function describe(field: string, errors: ErrorObject[], value: unknown, service:
     }
   }
   return lines;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function article(type: string): string {
