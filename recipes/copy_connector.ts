@@ -23,6 +23,7 @@ import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
+import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
@@ -36,19 +37,13 @@ const SETTINGS = [
   "proxy_agent_id",
   "private_link_id",
   "destination_schema_names",
-];
+] as const satisfies readonly (keyof ConnectionAnswer)[];
 
 type Path = string[];
 type Obj = Record<string, unknown>;
 
-interface Connection {
-  id: string;
-  service: string;
-  schema: string;
-  group_id: string;
-  config?: Obj;
-  [key: string]: unknown;
-}
+/** The source connection as read; the fields a copy needs are checked present before use. */
+type Connection = Read<ConnectionAnswer> & { id: string; service: string; schema: string; group_id: string };
 
 interface Copied {
   id?: string;

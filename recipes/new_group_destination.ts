@@ -21,6 +21,7 @@ import { AtlasError } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
+import type { Destination as DestinationAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 import { renderTable } from "../lib/table.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
@@ -47,20 +48,8 @@ const TIME_ZONE_OFFSETS = [
 ];
 const NEW_GROUP = "NEW_GROUP_ID";
 
-interface Group {
-  id?: string;
-  name?: string;
-}
-
-interface Destination {
-  id?: string;
-  group_id?: string;
-  service?: string;
-  region?: string;
-  time_zone_offset?: string;
-  setup_status?: string;
-  setup_tests?: { title?: string; status?: string; message?: string }[];
-}
+type Group = Read<GroupAnswer>;
+type Destination = Read<DestinationAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({
