@@ -35,9 +35,14 @@ export type Team = FivetranSchemas["TeamResponse"];
 export type SchemaConfigAnswer = FivetranSchemas["StandardConfigResponse"];
 
 /**
- * What a careful reader assumes of an answer of type `T`: any field may be missing, and a timestamp field
- * (`*_at`, `*_for`) may be `null`.
+ * What a careful reader assumes of an answer of type `T`: any named field may be missing, and a timestamp field
+ * (`*_at`, `*_for`) may be `null`. Maps (index signatures, e.g. a schema config's tables by name) stay maps.
  */
 export type Read<T> = T extends readonly (infer I)[] ? Read<I>[]
-  : T extends object ? { [K in keyof T]?: K extends `${string}_at` | `${string}_for` ? Read<T[K]> | null : Read<T[K]> }
+  : T extends object ?
+      & {
+        [K in keyof T as string extends K ? never : K]?: K extends `${string}_at` | `${string}_for` ? Read<T[K]> | null
+          : Read<T[K]>;
+      }
+      & { [K in keyof T as string extends K ? K : never]: Read<T[K]> }
   : T;
