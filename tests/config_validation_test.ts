@@ -174,7 +174,17 @@ Deno.test("update_connector.ts checks the changed config fields only, and new_gr
   }
 });
 
-Deno.test("the check is lenient where the live API is: numbers as strings of digits", async () => {
+Deno.test("the check is lenient where the live API is: numbers and booleans as strings", async () => {
+  assert.deepEqual(
+    await configProblems("connection", "postgres", { config: { always_encrypted: "true", schema_prefix: "s" } }),
+    [],
+  );
+  assert.deepEqual(
+    await configProblems("connection", "postgres", { config: { port: "54x", always_encrypted: "yes" } }, {
+      partial: true,
+    }),
+    ["config.always_encrypted: expected a boolean, got 'yes'", "config.port: expected an integer, got '54x'"],
+  );
   assert.deepEqual(
     await configProblems("connection", "postgres", { config: { port: "5432", schema_prefix: "s" } }),
     [],

@@ -5,8 +5,10 @@
  * field missing, a value of the wrong type or outside its enum. An unknown service gets a "did you mean" from the
  * service list.
  *
- * Lenient where the live API is: numbers given as strings of digits (`"port": "5432"`, as Fivetran's Go client
- * and Terraform provider send them and as the API answers them) are accepted for integer and number fields.
+ * Lenient where the live API is: numbers given as strings of digits (`"port": "5432"`) and booleans given as
+ * `"true"`/`"false"` are accepted. Fivetran answers config values as strings (its Go client's live tests expect
+ * `"port": "5432"`), and its Terraform provider reads and sends them so (`tunnel_port`, `is_private_key_encrypted`,
+ * `create_external_tables` are strings in its destination schema), so a config read back and sent again must pass.
  *
  * This module and its data load on first use (`await import("./validate.ts")`): a script that never checks a
  * config never pays for ajv or the 0.5 MB of schemas.
@@ -245,8 +247,8 @@ function compile(key: string, schema: () => Schema): ValidateFunction {
 
 /**
  * The schema as the live API applies it: objects with known properties take no others (a misspelled field is a
- * problem, not silently dropped), numbers may come as strings of digits, and an update needs no required field
- * at the top.
+ * problem, not silently dropped), numbers may come as strings of digits and booleans as "true"/"false", and an
+ * update needs no required field at the top.
  */
 function lenient(node: Schema, how: { partial: boolean; extra: string[] }, depth = 0): Schema {
   if (Array.isArray(node)) return node.map((n) => lenient(n, how, depth + 1));
@@ -257,6 +259,10 @@ function lenient(node: Schema, how: { partial: boolean; extra: string[] }, depth
       out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, lenient(s, how, depth + 1)]));
     } else if (k === "enum" || k === "required") out[k] = v;
     else out[k] = lenient(v, how, depth + 1);
+  }
+  if (out.type === "boolean") {
+    out.type = ["boolean", "string"];
+    out.pattern = "^(true|false)$";
   }
   if (out.type === "integer" || out.type === "number") {
     out.type = [out.type, "string"];
