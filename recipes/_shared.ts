@@ -24,7 +24,7 @@ export async function checkConfig(
 ): Promise<void> {
   if (ctx.flags["no-validate"] === true) return;
   const { configProblems } = await import("../lib/spec/validate.ts");
-  const problems = await configProblems(kind, service, body, options);
+  const problems = await configProblems(kind, { ...body, service }, options);
   if (problems.length === 0) return;
   const hint = "--no-validate sends it unchecked";
   const last = problems.length - 1;

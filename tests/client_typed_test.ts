@@ -62,14 +62,14 @@ Deno.test("typed calls retry a 429 after Retry-After through the client's one se
 
 Deno.test("typed query parameters and path parameters are encoded", () => {
   assert.equal(
-    endpointOf("GET", "/v1/groups/{groupId}/connections", {
+    endpointOf("/v1/groups/{groupId}/connections", {
       path: { groupId: "a b/c" },
       query: { schema: "x&y", limit: 5, cursor: undefined },
     }),
     "groups/a%20b%2Fc/connections?schema=x%26y&limit=5",
   );
-  assert.throws(() => endpointOf("GET", "/v1/groups/{groupId}", {}), /Expected path parameter 'groupId'/);
-  assert.throws(() => endpointOf("GET", "/public/connector-types"), /outside the API's base path/);
+  assert.throws(() => endpointOf("/v1/groups/{groupId}", {}), /Expected path parameter 'groupId'/);
+  assert.throws(() => endpointOf("/public/connector-types"), /outside the API's base path/);
 });
 
 Deno.test("isOperationError() narrows a 404 the operation declares, not other failures", async () => {
@@ -78,10 +78,10 @@ Deno.test("isOperationError() narrows a 404 the operation declares, not other fa
   const error = await rejection(() =>
     api.GET("/v1/connections/{connectionId}", { params: { path: { connectionId: "no_such_one" } } })
   );
-  assert.ok(isOperationError(error, "get", "/v1/connections/{connectionId}"));
+  assert.ok(isOperationError(error, "GET /v1/connections/{connectionId}"));
   assert.equal(error.status, 404);
-  assert.equal(isOperationError(error, "get", "/v1/groups/{groupId}"), false, "another operation's error");
-  assert.equal(isOperationError(new Error("x"), "get", "/v1/connections/{connectionId}"), false);
+  assert.equal(isOperationError(error, "GET /v1/groups/{groupId}"), false, "another operation's error");
+  assert.equal(isOperationError(new Error("x"), "GET /v1/connections/{connectionId}"), false);
 });
 
 Deno.test("typed POST /v1/connections stops a config that does not fit its service before sending", async () => {

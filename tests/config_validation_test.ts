@@ -176,21 +176,24 @@ Deno.test("update_connector.ts checks the changed config fields only, and new_gr
 
 Deno.test("the check is lenient where the live API is: numbers and booleans as strings", async () => {
   assert.deepEqual(
-    await configProblems("connection", "postgres", { config: { always_encrypted: "true", schema_prefix: "s" } }),
+    await configProblems("connection", {
+      service: "postgres",
+      config: { always_encrypted: "true", schema_prefix: "s" },
+    }),
     [],
   );
   assert.deepEqual(
-    await configProblems("connection", "postgres", { config: { port: "54x", always_encrypted: "yes" } }, {
+    await configProblems("connection", { service: "postgres", config: { port: "54x", always_encrypted: "yes" } }, {
       partial: true,
     }),
     ["config.always_encrypted: expected a boolean, got 'yes'", "config.port: expected an integer, got '54x'"],
   );
   assert.deepEqual(
-    await configProblems("connection", "postgres", { config: { port: "5432", schema_prefix: "s" } }),
+    await configProblems("connection", { service: "postgres", config: { port: "5432", schema_prefix: "s" } }),
     [],
   );
   assert.deepEqual(
-    await configProblems("destination", "snowflake", { config: { port: "443" } }, { partial: true }),
+    await configProblems("destination", { service: "snowflake", config: { port: "443" } }, { partial: true }),
     [],
   );
   assert.equal(didYouMean("salesfroce", ["salesforce", "stripe"]), "salesforce");

@@ -1,7 +1,7 @@
 // Type-level checks of the typed client (`deno check tests` runs them; nothing here is executed): each line marked
 // `@ts-expect-error` is a mistake the types must reject — if one stops being an error, `deno check` fails on the
 // unused directive. The unmarked calls must type-check.
-import type { ItemOf, OperationOf, TypedAtlas } from "../mod.ts";
+import { isOperationError, type ItemOf, type OperationOf, type TypedAtlas } from "../mod.ts";
 
 export async function mistakes(api: TypedAtlas): Promise<void> {
   // A wrong path.
@@ -81,4 +81,16 @@ export async function mistakes(api: TypedAtlas): Promise<void> {
   const item: ItemOf<OperationOf<"/v1/groups", "get">> = { id: "g", name: "n", created_at: "2024-01-01T00:00:00Z" };
   void state;
   void item;
+
+  // Typed errors: the statuses the operation declares, and only operations that exist.
+  const error: unknown = undefined;
+  if (isOperationError(error, "GET /v1/connections/{connectionId}")) {
+    const declared: 401 | 404 | 405 | 406 = error.status;
+    // @ts-expect-error: a 409 is not declared for this operation
+    const conflict: 409 = error.status;
+    void declared;
+    void conflict;
+  }
+  // @ts-expect-error: no such operation
+  isOperationError(error, "GET /v1/nope");
 }

@@ -226,7 +226,7 @@ export function createTypedAtlas(options: TypedAtlasOptions = {}): TypedAtlas {
     PATCH: call("PATCH"),
     DELETE: call("DELETE"),
     paginate: (path: string, init?: AnyInit & { limit?: number }) =>
-      client.paginate(endpointOf("GET", path, init?.params), { limit: init?.limit, signal: init?.signal }),
+      client.paginate(endpointOf(path, init?.params), { limit: init?.limit, signal: init?.signal }),
   } as unknown as TypedAtlas;
 }
 
@@ -242,22 +242,29 @@ const CREATES: Record<string, "connection" | "destination"> = {
 
 async function send(client: Atlas, method: HttpMethod, path: string, init: AnyInit = {}): Promise<unknown> {
   const { params, body, validate = true, ...options } = init;
-  const endpoint = endpointOf(method, path, params);
+  const endpoint = endpointOf(path, params);
   const kind = CREATES[`${method} ${path}`];
   if (validate && kind && isRecord(body) && typeof body.service === "string") {
     const { checkServiceConfig } = await import("../spec/validate.ts");
-    await checkServiceConfig(kind, body.service, body);
+    await checkServiceConfig(kind, body as { service: string });
   }
   return client.request(method, endpoint, body, options);
 }
 
 /**
- * The endpoint (relative to the base URL, with its query string) of a path template filled with its parameters.
+ * The endpoint (relative to the base URL, with its query string) of a path template filled with its parameters,
+ * each percent-encoded.
  *
  * @throws {TypeError} for a path outside `/v1/`, a missing path parameter, or an empty one.
+ *
+ * @example Fill a template
+ * ```ts
+ * import { endpointOf } from "./typed.ts";
+ * endpointOf("/v1/groups/{groupId}/connections", { path: { groupId: "g 1" }, query: { limit: 5 } });
+ * // "groups/g%201/connections?limit=5"
+ * ```
  */
 export function endpointOf(
-  method: HttpMethod,
   template: string,
   params: { path?: Record<string, unknown>; query?: Record<string, unknown> } = {},
 ): string {
@@ -271,7 +278,7 @@ export function endpointOf(
   const filled = template.slice(4).replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const value = params.path?.[name];
     if (value === undefined || value === null || String(value) === "") {
-      throw new TypeError(`Expected path parameter '${name}' for ${method} ${template}, got ${String(value)}`);
+      throw new TypeError(`Expected path parameter '${name}' for ${template}, got ${String(value)}`);
     }
     return encodeURIComponent(String(value));
   });
@@ -284,9 +291,18 @@ export function endpointOf(
   return q ? `${filled}?${q}` : filled;
 }
 
+/** An operation named as `"METHOD /path/template"`, e.g. `"GET /v1/connections/{connectionId}"`. */
+export type OperationKey = { [M in OperationMethod]: `${Uppercase<M>} ${PathsWith<M>}` }[OperationMethod];
+
+/** The generated operation type of an {@link OperationKey}. */
+export type OperationOfKey<K extends OperationKey> = K extends `${infer M} ${infer P}`
+  ? Lowercase<M> extends OperationMethod ? P extends PathsWith<Lowercase<M>> ? OperationOf<P, Lowercase<M>> : never
+  : never
+  : never;
+
 /**
- * Whether `error` is an {@link AtlasError} of the operation `method path` with a status the definition declares
- * for it (a 404 of `GET /v1/connections/{connectionId}`, say); narrows `error.status` to those statuses.
+ * Whether `error` is an {@link AtlasError} of `operation` (`"GET /v1/connections/{connectionId}"`) with a status
+ * the definition declares for it, such as that operation's 404; narrows `error.status` to those statuses.
  *
  * @example Tell a missing connection apart
  * ```ts
@@ -295,18 +311,20 @@ export function endpointOf(
  * try {
  *   await api.GET("/v1/connections/{connectionId}", { params: { path: { connectionId: "nope" } } });
  * } catch (error) {
- *   if (isOperationError(error, "get", "/v1/connections/{connectionId}") && error.status === 404) {
+ *   if (isOperationError(error, "GET /v1/connections/{connectionId}") && error.status === 404) {
  *     console.log("no such connection:", error.code);
  *   } else throw error;
  * }
  * ```
  */
-export function isOperationError<M extends OperationMethod, P extends PathsWith<M>>(
+export function isOperationError<K extends OperationKey>(
   error: unknown,
-  method: M,
-  path: P,
-): error is OperationError<OperationOf<P, M>> {
-  if (!(error instanceof AtlasError) || error.kind !== "http" || error.method !== method.toUpperCase()) return false;
+  operation: K,
+): error is OperationError<OperationOfKey<K>> {
+  const space = operation.indexOf(" ");
+  const method = operation.slice(0, space);
+  const path = operation.slice(space + 1);
+  if (!(error instanceof AtlasError) || error.kind !== "http" || error.method !== method) return false;
   const pattern = new RegExp(`^${path.slice(4).replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
   return pattern.test(error.path) && declaredErrors(method, path).includes(error.status);
 }

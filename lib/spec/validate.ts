@@ -21,6 +21,16 @@ import { isSecretKey } from "../mask.ts";
 /** Which kind of service: connections (773 services in the definition) or destinations (37). */
 export type ServiceKind = "connection" | "destination";
 
+/** What is checked: the service, and its `config` (and a connection's `auth`), as a create or update body has them. */
+export interface ServiceBody {
+  /** The service, e.g. `postgres` or `snowflake`. */
+  service: string;
+  /** The config to check. */
+  config?: unknown;
+  /** A connection's auth to check. */
+  auth?: unknown;
+}
+
 /** Options of {@link configProblems}. */
 export interface ConfigCheckOptions {
   /**
@@ -49,7 +59,7 @@ export interface ConfigCheckOptions {
  * ```ts
  * import { checkServiceConfig, ConfigValidationError } from "./validate.ts";
  * try {
- *   await checkServiceConfig("connection", "postgres", { config: { hots: "db" } });
+ *   await checkServiceConfig("connection", { service: "postgres", config: { hots: "db" } });
  * } catch (error) {
  *   if (error instanceof ConfigValidationError) for (const p of error.problems) console.log(p);
  * }
@@ -149,22 +159,23 @@ let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 /**
- * The problems of `body.config` (and `body.auth`) against `service`'s schema, one line each; empty when it fits.
+ * The problems of `body.config` (and `body.auth`) against `body.service`'s schema, one line each; empty when it
+ * fits.
  * An unknown service is one problem, with a "did you mean".
  *
  * @example Check a Postgres config
  * ```ts
  * import { configProblems } from "./validate.ts";
- * await configProblems("connection", "postgres", { config: { host: "db", port: "x", schema_prefix: "s" } });
+ * await configProblems("connection", { service: "postgres", config: { host: "db", port: "x", schema_prefix: "s" } });
  * // ["config.port: expected an integer, got 'x'", ...]
  * ```
  */
 export async function configProblems(
   kind: ServiceKind,
-  service: string,
-  body: { config?: unknown; auth?: unknown },
+  body: ServiceBody,
   options: ConfigCheckOptions = {},
 ): Promise<string[]> {
+  const { service } = body;
   const { partial = false, allowReadOnly = false, schemaName } = options;
   const services = await load(kind);
   const entry = Object.hasOwn(services, service) ? services[service] : undefined;
@@ -215,17 +226,16 @@ export async function configProblems(
  * @example Stop before sending
  * ```ts
  * import { checkServiceConfig } from "./validate.ts";
- * await checkServiceConfig("destination", "snowflake", { config: { host: "x.snowflakecomputing.com" } });
+ * await checkServiceConfig("destination", { service: "snowflake", config: { host: "x.snowflakecomputing.com" } });
  * ```
  */
 export async function checkServiceConfig(
   kind: ServiceKind,
-  service: string,
-  body: { config?: unknown; auth?: unknown },
+  body: ServiceBody,
   options: ConfigCheckOptions = {},
 ): Promise<void> {
-  const problems = await configProblems(kind, service, body, options);
-  if (problems.length) throw new ConfigValidationError(service, problems);
+  const problems = await configProblems(kind, body, options);
+  if (problems.length) throw new ConfigValidationError(body.service, problems);
 }
 
 function compile(key: string, schema: () => Schema): ValidateFunction {
