@@ -25,35 +25,61 @@
  * @module
  */
 
-import {
-  type Atlas,
-  AtlasError,
-  createAtlas,
-  type Envelope,
-  type HttpMethod,
-  type PaginateOptions,
-} from "./lib/client.ts";
+import { type Atlas, createAtlas, type PaginateOptions } from "./lib/client/client.ts";
+import type { Envelope } from "./lib/client/envelope.ts";
+import { AtlasError, type HttpMethod } from "./lib/client/errors.ts";
 import { loadConfig } from "./lib/config.ts";
 import { nullLog, openLogFromEnv, type RequestLog } from "./lib/log.ts";
 import { Output } from "./lib/output.ts";
 
 export {
   type Atlas,
-  AtlasError,
-  type AtlasErrorInit,
-  type AtlasErrorKind,
-  type AtlasLogEntry,
-  type AtlasLogger,
   type AtlasOptions,
   createAtlas,
-  type Envelope,
-  type HttpMethod,
-  type ListData,
   type PaginateOptions,
   type RequestOptions,
-} from "./lib/client.ts";
+} from "./lib/client/client.ts";
+export { type Envelope, type ListData } from "./lib/client/envelope.ts";
+export { AtlasError, type AtlasErrorInit, type AtlasErrorKind, type HttpMethod } from "./lib/client/errors.ts";
+export { type AtlasLogEntry, type AtlasLogger } from "./lib/client/log_entry.ts";
 export { type AtlasConfig, ConfigError, DEFAULT_BASE_URL, loadConfig, type LoadConfigOptions } from "./lib/config.ts";
-export { type PacerOptions, RateLimitPacer } from "./lib/pacer.ts";
+export { type PacerOptions, RateLimitPacer } from "./lib/client/pacer.ts";
+export {
+  type AnswerOf,
+  type BodyOf,
+  type CallInit,
+  createTypedAtlas,
+  type DataOf,
+  endpointOf,
+  type ErrorBody,
+  type ErrorStatus,
+  type ErrorStatusOf,
+  type FivetranComponents,
+  type FivetranOperations,
+  type FivetranPaths,
+  type FivetranSchemas,
+  type InitArgs,
+  type IsBodyRequired,
+  type IsNever,
+  isOperationError,
+  type ItemOf,
+  type ListPaths,
+  type NeedsInit,
+  type OperationError,
+  type OperationKey,
+  type OperationMethod,
+  type OperationOf,
+  type OperationOfKey,
+  type ParamsOf,
+  type PathParamsOf,
+  type PathsWith,
+  type QueryOf,
+  type SuccessStatus,
+  type TypedAtlas,
+  type TypedAtlasOptions,
+  type TypedCallOptions,
+  type TypedPaginateInit,
+} from "./lib/client/typed.ts";
 export { VERSION } from "./lib/_version.ts";
 
 interface DefaultClient {

@@ -43,7 +43,7 @@
 
 import { dirname } from "node:path";
 import { mkdirSync } from "node:fs";
-import { AtlasError } from "./client.ts";
+import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, type FlagSpec, type RecipeContext, UsageError } from "./recipe.ts";

@@ -14,7 +14,7 @@
 
 import { dirname } from "node:path";
 import { mkdirSync } from "node:fs";
-import type { AtlasLogEntry, AtlasLogger } from "./client.ts";
+import type { AtlasLogEntry, AtlasLogger } from "./client/log_entry.ts";
 import { scrubText } from "./mask.ts";
 
 /**

@@ -26,6 +26,12 @@ import type { Column } from "./table.ts";
 import { type Bar, renderBarChart } from "./svg_chart.ts";
 import { SETUP_STATES, SYNC_STATES } from "./sync_wait.ts";
 import { createManualClock, DEMO, startSandbox } from "./sandbox/mod.ts";
+import type {
+  Connection as ConnectionAnswer,
+  ConnectionStatus as ConnectionStatusAnswer,
+  ConnectionWarning,
+  Read,
+} from "./spec/types.ts";
 
 export type { Column } from "./table.ts";
 /**
@@ -40,59 +46,21 @@ export type { Column } from "./table.ts";
  */
 export { DEMO as SANDBOX_IDS };
 
-/** A warning or task on a connection's status. */
-export interface StatusAlert {
-  /** A word such as `schema_change`. */
-  code: string;
-  /** What it means. */
-  message: string;
-  /** More, when Fivetran says more. */
-  details?: unknown;
-}
+/** A warning or task on a connection's status (the definition's `ConnectionWarning`). */
+export type StatusAlert = ConnectionWarning;
 
-/** The `status` object of a connection. */
-export interface ConnectionStatus {
-  /** `incomplete`, `connected` or `broken`. */
-  setup_state: string;
-  /** `scheduled`, `syncing`, `paused` or `rescheduled`. */
-  sync_state: string;
-  /** `on_schedule` or `delayed`. */
-  update_state?: string;
-  /** A historical (initial or re-) sync is running. */
-  is_historical_sync?: boolean;
-  /** When a rescheduled sync resumes (only while rescheduled). */
-  rescheduled_for?: string | null;
-  /** Things the user must do. */
-  tasks?: StatusAlert[];
-  /** Warnings. */
-  warnings?: StatusAlert[];
-}
+/** The `status` object of a connection (the definition's `ConnectorStatusResponse`). */
+export type ConnectionStatus = ConnectionStatusAnswer;
 
-/** The fields of a connection the notebooks read (Fivetran sends more). */
-export interface Connection {
-  /** Connection ID. */
-  id: string;
-  /** The group (destination) it belongs to. */
-  group_id: string;
-  /** Source type, e.g. `postgres`. */
-  service: string;
-  /** Destination schema name (its display name). */
-  schema: string;
-  /** Paused connections do not sync. */
-  paused: boolean;
-  /** Minutes between syncs. */
-  sync_frequency?: number;
-  /** `auto` or `manual`. */
-  schedule_type?: string;
-  /** End of the last successful sync (ISO timestamp). */
-  succeeded_at?: string | null;
-  /** End of the last failed sync (ISO timestamp). */
-  failed_at?: string | null;
-  /** Setup and sync states. */
-  status: ConnectionStatus;
-  /** Other fields. */
-  [field: string]: unknown;
-}
+/**
+ * A connection as the notebooks read it: the definition's `ConnectorResponseV1`, its identity, `paused` and the two
+ * states required, every other field possibly missing, and the timestamps that are `null` before a first sync
+ * allowed to be.
+ */
+export type Connection =
+  & Read<ConnectionAnswer>
+  & Pick<ConnectionAnswer, "id" | "group_id" | "service" | "schema" | "paused">
+  & { status: Read<ConnectionStatusAnswer> & Pick<ConnectionStatusAnswer, "setup_state" | "sync_state"> };
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {

@@ -9,12 +9,14 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
+import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
+import type { Envelope } from "./client/envelope.ts";
+import { AtlasError, type HttpMethod } from "./client/errors.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
 import { Output } from "./output.ts";
-import { abortableSleep } from "./_retry.ts";
+import { abortableSleep } from "./client/retry.ts";
 
 /**
  * Exit code: done.

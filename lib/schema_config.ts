@@ -13,62 +13,23 @@
  * @module
  */
 
-/** Whether an object's `enabled` flag may be changed, and why not. */
-export interface PatchSettings {
-  /** `false` when Fivetran does not let the flag change. */
-  allowed?: boolean;
-  /** A code for the reason. */
-  reason_code?: string;
-  /** The reason, in words. */
-  reason?: string;
-}
+import type { FivetranSchemas } from "./client/typed.ts";
+import type { Read } from "./spec/types.ts";
 
-/** One column of a table. */
-export interface ColumnConfig {
-  /** The column's name in the destination. */
-  name_in_destination?: string;
-  /** Whether it is synced. */
-  enabled?: boolean;
-  /** Whether it is hashed. */
-  hashed?: boolean;
-  /** Whether `enabled` may change. */
-  enabled_patch_settings?: PatchSettings;
-}
+/** Whether an object's `enabled` flag may be changed, and why not (the definition's `TableEnabledPatchSettings`). */
+export type PatchSettings = Read<FivetranSchemas["TableEnabledPatchSettings"]>;
 
-/** One table of a schema. */
-export interface TableConfig {
-  /** The table's name in the destination. */
-  name_in_destination?: string;
-  /** Whether it is synced. */
-  enabled?: boolean;
-  /** `SOFT_DELETE`, `HISTORY` or `LIVE`. */
-  sync_mode?: string;
-  /** Whether `enabled` may change. */
-  enabled_patch_settings?: PatchSettings;
-  /** Columns by source name (present when the API lists them). */
-  columns?: Record<string, ColumnConfig>;
-}
+/** One column of a table (the definition's `ColumnConfigResponse`, fields possibly missing). */
+export type ColumnConfig = Read<FivetranSchemas["ColumnConfigResponse"]>;
 
-/** One schema of a connection. */
-export interface SchemaConfig {
-  /** The schema's name in the destination. */
-  name_in_destination?: string;
-  /** Whether it is synced. */
-  enabled?: boolean;
-  /** Tables by source name. */
-  tables?: Record<string, TableConfig>;
-}
+/** One table of a schema (the definition's `TableConfigResponse`, fields possibly missing). */
+export type TableConfig = Read<FivetranSchemas["TableConfigResponse"]>;
 
-/** The `data` of `GET connections/{id}/schemas`. */
-export interface SchemaConfigData {
-  /** `ALLOW_ALL`, `ALLOW_COLUMNS` or `BLOCK_ALL`. */
-  schema_change_handling?: string;
-  /** Schemas by source name. */
-  schemas?: Record<string, SchemaConfig>;
-}
+/** One schema of a connection (the definition's `SchemaConfigResponse`, fields possibly missing). */
+export type SchemaConfig = Read<FivetranSchemas["SchemaConfigResponse"]>;
+
+/** The `data` of `GET connections/{id}/schemas` (the definition's `StandardConfigResponse`). */
+export type SchemaConfigData = Read<FivetranSchemas["StandardConfigResponse"]>;
 
 /** The `data` of `GET connections/{id}/schemas/{schema}/tables/{table}/columns`. */
-export interface ColumnsData {
-  /** Columns by source name. */
-  columns?: Record<string, ColumnConfig>;
-}
+export type ColumnsData = Read<FivetranSchemas["TableColumnsConfigResponse"]>;

@@ -23,8 +23,9 @@
  * @module
  */
 
-import { type Atlas, AtlasError } from "./client.ts";
-import { abortableSleep } from "./_retry.ts";
+import type { Atlas } from "./client/client.ts";
+import { AtlasError } from "./client/errors.ts";
+import { abortableSleep } from "./client/retry.ts";
 
 /**
  * The values of `status.setup_state`.

@@ -1,5 +1,36 @@
-// Private helpers shared by the user and team recipes.
+// Private helpers shared by the recipes: roles (user and team recipes), the config check before a create or update.
 import { type RecipeContext, UsageError } from "../lib/recipe.ts";
+import type { ConfigCheckOptions, ServiceKind } from "../lib/spec/validate.ts";
+
+/** The `--no-validate` flag of the recipes that send a service config. */
+export const NO_VALIDATE_FLAG = {
+  "no-validate": {
+    type: "boolean",
+    description: "Send the config unchecked (a service newer than the pinned OpenAPI definition)",
+  },
+} as const;
+
+/**
+ * Checks `body.config` (and `body.auth`) against the service's schema from the pinned OpenAPI definition, unless
+ * `--no-validate`; a config that does not fit stops the run (exit 2) with one line per problem, before anything
+ * is sent. The validator and its data load only here.
+ */
+export async function checkConfig(
+  ctx: RecipeContext,
+  kind: ServiceKind,
+  service: string,
+  body: { config?: unknown; auth?: unknown },
+  options: ConfigCheckOptions = {},
+): Promise<void> {
+  if (ctx.flags["no-validate"] === true) return;
+  const { configProblems } = await import("../lib/spec/validate.ts");
+  const problems = await configProblems(kind, { ...body, service }, options);
+  if (problems.length === 0) return;
+  const hint = "--no-validate sends it unchecked";
+  const last = problems.length - 1;
+  if (!problems[last].includes("--no-validate")) problems[last] += ` (${hint})`;
+  throw new UsageError(problems.join("\n"));
+}
 
 /** Checks the role against the account roles the API lists; skips the check (with a warning) if it cannot list them. */
 export async function checkRole(ctx: RecipeContext, role: string): Promise<void> {

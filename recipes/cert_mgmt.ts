@@ -12,29 +12,17 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import type { Colour } from "../lib/output.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
+import type { Connection as ConnectionAnswer, Read, SetupTestResult } from "../lib/spec/types.ts";
+import type { DataOf, OperationOf } from "../lib/client/typed.ts";
 
-interface Connection {
-  id: string;
-  service?: string;
-  schema?: string;
-  status?: { setup_state?: string };
-}
-
-interface SetupTest {
-  title?: string;
-  status?: string;
-  message?: string;
-}
-
-interface TestData {
-  status?: { setup_state?: string };
-  setup_tests?: SetupTest[];
-}
+type Connection = Read<ConnectionAnswer> & { id: string };
+type SetupTest = Read<SetupTestResult>;
+type TestData = Read<DataOf<OperationOf<"/v1/connections/{connectionId}/test", "post">>>;
 
 /** What the setup tests of one connection showed. */
 interface Outcome {

@@ -15,22 +15,10 @@ import { BULK_FLAGS, bulkExitCode, bulkFlags, formatBulkSummary, runBulk, summar
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { SETUP_STATES, stateField, SYNC_STATES, UPDATE_STATES } from "../lib/sync_wait.ts";
 import { renderTable } from "../lib/table.ts";
+import type { Connection as ConnectionAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 
-interface Connection {
-  id: string;
-  group_id?: string;
-  service?: string;
-  schema?: string;
-  paused?: boolean;
-  succeeded_at?: string | null;
-  failed_at?: string | null;
-  status?: Record<string, unknown>;
-}
-
-interface Group {
-  id: string;
-  name?: string;
-}
+type Connection = Read<ConnectionAnswer> & { id: string };
+type Group = Read<GroupAnswer> & { id: string };
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({

@@ -19,28 +19,11 @@
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
+import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 import { readState, SETUP_STATES, stateField, SYNC_STATES, type SyncState, UPDATE_STATES } from "../lib/sync_wait.ts";
 
-interface Connection {
-  id?: string;
-  group_id?: string;
-  service?: string;
-  schema?: string;
-  paused?: boolean;
-  sync_frequency?: number;
-  schedule_type?: string;
-  succeeded_at?: string | null;
-  failed_at?: string | null;
-  status?: {
-    setup_state?: string;
-    sync_state?: string;
-    update_state?: string;
-    is_historical_sync?: boolean;
-    rescheduled_for?: string;
-    tasks?: { code?: string; message?: string }[];
-    warnings?: { code?: string; message?: string }[];
-  };
-}
+/** The connection as read: every field of the definition's, any of them possibly missing. */
+type Connection = Read<ConnectionAnswer>;
 
 /** One `--expect` check, resolved. */
 interface Expectation {

@@ -17,10 +17,13 @@
  */
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError, type Envelope, type HttpMethod } from "../lib/client.ts";
+import { AtlasError, type HttpMethod } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
+import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
@@ -34,19 +37,13 @@ const SETTINGS = [
   "proxy_agent_id",
   "private_link_id",
   "destination_schema_names",
-];
+] as const satisfies readonly (keyof ConnectionAnswer)[];
 
 type Path = string[];
 type Obj = Record<string, unknown>;
 
-interface Connection {
-  id: string;
-  service: string;
-  schema: string;
-  group_id: string;
-  config?: Obj;
-  [key: string]: unknown;
-}
+/** The source connection as read; the fields a copy needs are checked present before use. */
+type Connection = Read<ConnectionAnswer> & { id: string; service: string; schema: string; group_id: string };
 
 interface Copied {
   id?: string;
@@ -84,6 +81,7 @@ export const main = defineRecipe({
     },
     paused: { type: "boolean", description: "Create the copies paused (default: paused as the source is)" },
     ...BULK_FLAGS,
+    ...NO_VALIDATE_FLAG,
     concurrency: {
       ...BULK_FLAGS.concurrency,
       description: "How many groups at once, 1..64 (default 1: one after another, output in order)",
@@ -148,6 +146,7 @@ export const main = defineRecipe({
         `Config keys still masked after applying the secrets: ${stillMasked.map((p) => p.join(".")).join(", ")}`,
       );
     }
+    await checkConfig(ctx, "connection", source.service, { config }, { allowReadOnly: true });
     const secretPaths = [...masked, ...secrets.map(([s]) => s)];
     const settings = pickSettings(source);
     if (ctx.flags.paused === true) settings.paused = true;

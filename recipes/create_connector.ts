@@ -15,9 +15,10 @@
  */
 import { defineRecipe, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 
 /** Top-level fields of the spec's create_connection request (NewConnectorRequestV1), besides `config`/`auth`. */
 const CONNECTION_FIELDS = [
@@ -93,6 +94,7 @@ export const main = defineRecipe({
       valueName: "NAME",
       description: "Destination schema name; one connection per name",
     },
+    ...NO_VALIDATE_FLAG,
   },
   mutates: true,
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read (config file) --allow-write=logs",
@@ -103,6 +105,9 @@ export const main = defineRecipe({
     const file = readConnectionFile(ctx, path, groupId);
     const secrets = secretValues(file.config).concat(secretValues(file.rest));
     ctx.addSecrets(...secrets);
+    await checkConfig(ctx, "connection", file.service, { config: file.config, auth: file.rest.auth }, {
+      schemaName: names[0],
+    });
 
     const group = await ctx.client.request<{ name?: string }>("GET", `groups/${groupId}`);
     ctx.out.detail(`Group: ${group.data?.name ?? "?"} (${groupId}); service: ${file.service}`);

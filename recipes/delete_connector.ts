@@ -11,19 +11,11 @@
  * @module
  */
 import { defineRecipe, runMain } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { renderTable } from "../lib/table.ts";
+import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
-interface Connection {
-  id?: string;
-  service?: string;
-  schema?: string;
-  group_id?: string;
-  paused?: boolean;
-  created_at?: string;
-  succeeded_at?: string | null;
-  status?: { setup_state?: string; sync_state?: string };
-}
+type Connection = Read<ConnectionAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({

@@ -17,8 +17,11 @@
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
+import type { Destination as DestinationAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 import { renderTable } from "../lib/table.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
@@ -45,20 +48,8 @@ const TIME_ZONE_OFFSETS = [
 ];
 const NEW_GROUP = "NEW_GROUP_ID";
 
-interface Group {
-  id?: string;
-  name?: string;
-}
-
-interface Destination {
-  id?: string;
-  group_id?: string;
-  service?: string;
-  region?: string;
-  time_zone_offset?: string;
-  setup_status?: string;
-  setup_tests?: { title?: string; status?: string; message?: string }[];
-}
+type Group = Read<GroupAnswer>;
+type Destination = Read<DestinationAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({
@@ -92,6 +83,7 @@ export const main = defineRecipe({
       type: "boolean",
       description: "If the destination fails, delete the group this run created",
     },
+    ...NO_VALIDATE_FLAG,
   },
   mutates: true,
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read (config file) --allow-write=logs",
@@ -110,6 +102,7 @@ export const main = defineRecipe({
     const file = readDestinationFile(ctx, path);
     const secrets = secretValues(file);
     ctx.addSecrets(...secrets);
+    await checkConfig(ctx, "destination", file.service as string, { config: file.config });
 
     let group: Group;
     let createdGroup = false;

@@ -12,22 +12,16 @@
  * @module
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { maskSecrets } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
+import type { Read, Webhook as WebhookAnswer } from "../lib/spec/types.ts";
 
 const EVENT = /^[a-z][a-z0-9_]{0,99}$/;
 
-interface Webhook {
-  id?: string;
-  type?: string;
-  group_id?: string;
-  url?: string;
-  events?: string[];
-  active?: boolean;
-  created_at?: string;
-}
+type Webhook = Read<WebhookAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({

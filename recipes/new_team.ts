@@ -11,20 +11,17 @@
  * @module
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
+import type { Read, Team as TeamAnswer } from "../lib/spec/types.ts";
 
 /** The fields of a create_team request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = { name: "name", description: "description", role: "role" };
 
-interface Team {
-  id?: string;
-  name?: string;
-  description?: string;
-  role?: string;
-}
+type Team = Read<TeamAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({

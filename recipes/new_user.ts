@@ -13,10 +13,12 @@
  * @module
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError, type Envelope } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
+import type { Read, User as UserAnswer } from "../lib/spec/types.ts";
 
 /** The fields of a create_user request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = {
@@ -31,15 +33,7 @@ const REQUIRED = ["email", "given_name", "family_name"];
 const EMAIL =
   /^[^\s@"<>(),;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
-interface User {
-  id?: string;
-  email?: string;
-  given_name?: string;
-  family_name?: string;
-  role?: string | null;
-  invited?: boolean;
-  active?: boolean;
-}
+type User = Read<UserAnswer>;
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({

@@ -12,18 +12,13 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, ExpectationError, type RecipeContext, runMain, UsageError } from "../lib/recipe.ts";
 import { isTransient } from "../lib/sync_wait.ts";
+import type { FivetranSchemas } from "../lib/client/typed.ts";
+import type { Read } from "../lib/spec/types.ts";
 
-interface Transformation {
-  id?: string;
-  status?: string;
-  paused?: boolean;
-  last_started_at?: string | null;
-  last_ended_at?: string | null;
-  output_model_names?: string[];
-}
+type Transformation = Read<FivetranSchemas["TransformationResponse"]>;
 
 /** Statuses of a run that is still going. */
 export const ACTIVE_STATUSES: readonly string[] = ["NEW", "SCHEDULING", "RUNNING", "TERMINATING"];

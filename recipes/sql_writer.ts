@@ -21,7 +21,7 @@
  * @module
  */
 import { basename, dirname } from "node:path";
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { mentionedTables, type NameMapping, rewriteSql, type SqlChange } from "../lib/sql_rewrite.ts";
 import { renderTable } from "../lib/table.ts";

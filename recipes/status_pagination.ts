@@ -10,19 +10,13 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
+import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
-interface Connection {
-  id: string;
-  service?: string;
-  schema?: string;
-  paused?: boolean;
-  sync_frequency?: number;
-  status?: { sync_state?: string; setup_state?: string };
-}
+type Connection = Read<ConnectionAnswer> & { id: string };
 
 interface Page {
   items?: Connection[];

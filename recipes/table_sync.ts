@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import type { SchemaConfigData as SchemasData } from "../lib/schema_config.ts";

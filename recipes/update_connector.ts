@@ -17,6 +17,7 @@ import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { isSecretKey, MASK, maskSecrets } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
+import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 
 /** Top-level fields of the spec's modify_connection request (UpdateConnectorRequest). */
 const UPDATE_FIELDS = [
@@ -93,6 +94,7 @@ export const main = defineRecipe({
       description: "Field to set; dotted keys for nested config; VALUE as JSON if it parses",
     },
     payload: { type: "string", valueName: "FILE", description: "JSON file with the fields to change" },
+    ...NO_VALIDATE_FLAG,
   },
   mutates: true,
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read (payload file) --allow-write=logs",
@@ -106,6 +108,11 @@ export const main = defineRecipe({
         String(before.group_id ?? "?")
       }`,
     );
+    if (typeof before.service === "string" && (patch.config !== undefined || patch.auth !== undefined)) {
+      await checkConfig(ctx, "connection", before.service, { config: patch.config, auth: patch.auth }, {
+        partial: true,
+      });
+    }
     const response = await ctx.call<Obj>("PATCH", `connections/${id}`, patch);
     const after = ctx.dryRun ? merge(structuredClone(before), patch) : response.data ?? {};
     const changes = diff(before, after, requested, secretPaths);

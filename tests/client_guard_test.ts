@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { ConfigError, createAtlas } from "../mod.ts";
 import { checkBaseUrl } from "../lib/config.ts";
-import { normalizeEndpoint } from "../lib/_endpoint.ts";
+import { normalizeEndpoint } from "../lib/client/guard.ts";
 import { rejection, startServer } from "./_server.ts";
 
 Deno.test("atlas() rejects endpoints that would leave the base URL before anything is sent", async () => {

@@ -1,7 +1,7 @@
 // Retries: 429 and Retry-After, 5xx backoff, creates never repeated, network errors, timeouts, aborts.
 import assert from "node:assert/strict";
 import { AtlasError, type AtlasOptions, createAtlas } from "../mod.ts";
-import { abortableSleep, backoff, parseRetryAfter } from "../lib/_retry.ts";
+import { abortableSleep, backoff, parseRetryAfter } from "../lib/client/retry.ts";
 import { fakeTime, rejection, startHangUpServer, startServer } from "./_server.ts";
 
 const OK = { body: { code: "Success", data: { id: "g1" } } };

@@ -1,7 +1,7 @@
 // What goes over the wire: auth, Accept, Content-Type, User-Agent, bodies, paths, envelopes.
 import assert from "node:assert/strict";
 import { type AtlasOptions, createAtlas, VERSION } from "../mod.ts";
-import { ACCEPT_V1, ACCEPT_V2, acceptFor } from "../lib/_endpoint.ts";
+import { ACCEPT_V1, ACCEPT_V2, acceptFor } from "../lib/client/guard.ts";
 import { USER_AGENT } from "../lib/_version.ts";
 import { fakeTime, rejection, startServer, type TestServer } from "./_server.ts";
 

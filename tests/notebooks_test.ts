@@ -478,7 +478,7 @@ Deno.test("stateChart() draws both panels", () => {
 });
 
 Deno.test("statusMarkdown() shows the status as a table, escaping Markdown", () => {
-  const md = statusMarkdown(conn("a|b", { paused: true, warnings: undefined }));
+  const md = statusMarkdown(conn("a|b", { paused: true, connected_by: undefined }));
   assert.match(md, /^\| field \| value \|$/m);
   assert.match(md, /\| id \| a\\\|b \|/);
   assert.match(md, /\| paused \| true \|/);

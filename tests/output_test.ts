@@ -65,6 +65,7 @@ Deno.test("Output colours Call: cyan, Response: green, details magenta and error
 
 Deno.test("Call: lines mask password, secret, private_key and token payload keys, however deep", () => {
   const payload = {
+    service: "postgres",
     config: {
       user: "etl",
       password: "hunter2",
@@ -77,7 +78,7 @@ Deno.test("Call: lines mask password, secret, private_key and token payload keys
   const line = formatCall({ method: "POST", endpoint: "connections", payload });
   assert.equal(
     line,
-    'Call: POST connections {"config":{"user":"etl","password":"******","private_key":"******",' +
+    'Call: POST connections {"service":"postgres","config":{"user":"etl","password":"******","private_key":"******",' +
       '"nested":[{"token":"******","api_secret":"******","primary_key":"id"}]},"secret":"******","paused":false}',
   );
   const { output, out } = collect({ colour: true });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { bulkExitCode, formatBulkSummary, openProgressFile, runBulk } from "../lib/bulk.ts";
 import { createProgress, formatDuration, formatProgress } from "../lib/progress.ts";
-import { createAtlas } from "../lib/client.ts";
+import { createAtlas } from "../lib/client/client.ts";
 import type { RecipeDeps } from "../lib/recipe.ts";
 import { snapshotSync, waitForSync } from "../lib/sync_wait.ts";
 import { DEMO, type SandboxOptions, startSandbox } from "../lib/sandbox/mod.ts";

@@ -231,7 +231,7 @@ async function writeFiles(dir: string): Promise<Files> {
         database: "shop",
         user: "reader",
         password: PLANTED.createPassword,
-        ssh_token: PLANTED.createToken,
+        client_private_key: PLANTED.createToken,
       },
     }),
     destinationConfig: await write("destination.json", {

@@ -3,20 +3,21 @@
 import assert from "node:assert/strict";
 import { ROOT, runDeno, startServer, tempDir } from "./_server.ts";
 
-/** Serves the project's .ts files as application/typescript and records what was asked for. */
+/** Serves the project's .ts (and .json data) files with their media types and records what was asked for. */
 function startFileServer() {
   const served: string[] = [];
   const missing: string[] = [];
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
-    if (!path.endsWith(".ts") || path.split("/").includes("..")) {
+    if (!/\.(ts|json)$/.test(path) || path.split("/").includes("..")) {
       missing.push(path);
       return new Response("Not found", { status: 404 });
     }
     try {
       const body = await Deno.readTextFile(`${ROOT}${path}`);
       served.push(path);
-      return new Response(body, { headers: { "content-type": "application/typescript; charset=utf-8" } });
+      const type = path.endsWith(".json") ? "application/json" : "application/typescript";
+      return new Response(body, { headers: { "content-type": `${type}; charset=utf-8` } });
     } catch {
       missing.push(path);
       return new Response("Not found", { status: 404 });
@@ -83,6 +84,6 @@ console.log(JSON.stringify({ response, groups, version: VERSION, error: typeof A
   assert.deepEqual(api.requests.map((r) => r.target), ["/v1/connections/abc", "/v1/groups?limit=100"]);
   assert.equal(api.requests[0].headers.get("authorization"), `Basic ${btoa("url-key:url-secret")}`);
   assert.ok(files.served.includes("/mod.ts"));
-  assert.ok(files.served.includes("/lib/client.ts"));
+  assert.ok(files.served.includes("/lib/client/send.ts"));
   assert.deepEqual(files.missing, []);
 });

@@ -1,5 +1,49 @@
-// Private helpers of the client: endpoint validation, the connectors → connections rename and the
-// Accept header each operation expects.
+/**
+ * Checks before anything is sent: the method, the endpoint (it must stay under the base path, so that
+ * credentials go nowhere else), the payload, the connectors → connections rename, and the Accept header
+ * each operation expects.
+ *
+ * @module
+ */
+
+import type { HttpMethod } from "./errors.ts";
+
+const METHODS: readonly HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
+
+/** Throws a `TypeError` unless `method` is one the Fivetran API uses. */
+export function checkMethod(method: unknown): asserts method is HttpMethod {
+  if (!METHODS.includes(method as HttpMethod)) {
+    throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${String(method)}'`);
+  }
+}
+
+/** The JSON body to send for `payload`: none for GET and DELETE, `{}` for an empty POST or PATCH. */
+export function bodyFor(method: HttpMethod, payload: unknown): string | undefined {
+  const empty = payload === undefined || payload === null || payload === "";
+  if (method === "GET" || method === "DELETE") {
+    if (!empty && !(isPlainObject(payload) && Object.keys(payload).length === 0)) {
+      throw new TypeError(`Expected no payload for ${method}, got ${typeof payload}`);
+    }
+    return undefined;
+  }
+  if (empty) return "{}";
+  if (typeof payload === "string") {
+    try {
+      JSON.parse(payload);
+    } catch {
+      throw new TypeError("Expected the payload to be an object or a JSON string, got a non-JSON string");
+    }
+    return payload;
+  }
+  if (typeof payload !== "object") {
+    throw new TypeError(`Expected the payload to be an object, got ${typeof payload}`);
+  }
+  return JSON.stringify(payload);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** Accept header of connection and destination operations (Fivetran's REST API v2 representation). */
 export const ACCEPT_V2 = "application/json;version=2";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { abortableSleep } from "./_retry.ts";
+import { abortableSleep } from "./retry.ts";
 
 /** Options of {@link RateLimitPacer}. */
 export interface PacerOptions {
@@ -43,7 +43,7 @@ export interface PacerOptions {
  *
  * @example Share one pacer between two clients
  * ```ts
- * import { createAtlas } from "../mod.ts";
+ * import { createAtlas } from "../../mod.ts";
  * import { RateLimitPacer } from "./pacer.ts";
  * const pacer = new RateLimitPacer({ windowMs: 3_600_000 });
  * const a = createAtlas({ pacer });

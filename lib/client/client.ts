@@ -1,0 +1,301 @@
+/**
+ * The throwing Fivetran client that `atlas()` is built on: {@link createAtlas} resolves its options and
+ * composes the parts of `lib/client/` — guard, pacer, retry policy, transport, log and envelope checks,
+ * joined in `send.ts` — and adds pagination.
+ *
+ * @module
+ */
+
+import { baseUrlFromEnv, checkBaseUrl, loadConfig } from "../config.ts";
+import { USER_AGENT } from "../_version.ts";
+import { type Envelope, isRecord, type ListData } from "./envelope.ts";
+import { AtlasError, type HttpMethod } from "./errors.ts";
+import type { AtlasLogger } from "./log_entry.ts";
+import { RateLimitPacer } from "./pacer.ts";
+import { abortableSleep } from "./retry.ts";
+import { checkNumber, createSender, type Sender } from "./send.ts";
+
+/** Options of {@link createAtlas}. */
+export interface AtlasOptions {
+  /**
+   * Fivetran API key.
+   *
+   * @default {FIVETRAN_API_KEY or the FIVETRAN_CONFIG file}
+   */
+  apiKey?: string;
+  /**
+   * Fivetran API secret.
+   *
+   * @default {FIVETRAN_API_SECRET or the FIVETRAN_CONFIG file}
+   */
+  apiSecret?: string;
+  /**
+   * Base URL; credentials are only ever sent below it.
+   *
+   * @default {FIVETRAN_BASE_URL or "https://api.fivetran.com/v1"}
+   */
+  baseUrl?: string | URL;
+  /**
+   * The fetch implementation.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * Milliseconds each attempt may take, body included.
+   *
+   * @default {30000}
+   */
+  timeout?: number;
+  /**
+   * Retries after the first attempt (429s, and for requests safe to repeat, 5xx, network errors and timeouts).
+   *
+   * @default {4}
+   */
+  maxRetries?: number;
+  /**
+   * The longest wait, in seconds, a `Retry-After` is honoured for; a longer one is cut to this.
+   *
+   * @default {120}
+   */
+  maxRetryAfter?: number;
+  /**
+   * First backoff step in milliseconds; doubles each retry, with jitter.
+   *
+   * @default {500}
+   */
+  retryDelay?: number;
+  /**
+   * Longest backoff step in milliseconds.
+   *
+   * @default {30000}
+   */
+  maxRetryDelay?: number;
+  /**
+   * Receives one entry per attempt and each warning.
+   *
+   * @default {no logging}
+   */
+  logger?: AtlasLogger;
+  /**
+   * Receives warnings meant for a person (the connectors → connections rename, once per process).
+   *
+   * @default {no printing}
+   */
+  onWarning?: (message: string) => void;
+  /**
+   * Sleeps between retries; tests inject a fake.
+   *
+   * @default {a timer that an abort signal cancels}
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Random source for jitter, in [0, 1).
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
+   * The clock, in epoch milliseconds, for Retry-After dates and durations.
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /**
+   * Paces requests inside the rate limit and pauses every request of this client together after a 429;
+   * share one between clients to pace them together, or pass `false` to turn pacing off.
+   *
+   * @default {a new RateLimitPacer for this client}
+   */
+  pacer?: RateLimitPacer | false;
+  /**
+   * User-Agent header.
+   *
+   * @default {"fivetran-atlas-deno/VERSION"}
+   */
+  userAgent?: string;
+}
+
+/** Per-request options of {@link Atlas.request}. */
+export interface RequestOptions {
+  /** Aborts the request and any wait between retries. */
+  signal?: AbortSignal;
+  /**
+   * Whether the request may be sent again after an answer was lost (5xx, network error, timeout). By
+   * default GET, PATCH and DELETE are, and POSTs to `sync`, `test`, `reload`, `cancel` and certificate
+   * approvals; creates and other POSTs are not, so a retry can never create a resource twice.
+   */
+  idempotent?: boolean;
+  /** Milliseconds this request may take per attempt; overrides the client's `timeout`. */
+  timeout?: number;
+}
+
+/** Options of {@link Atlas.paginate}. */
+export interface PaginateOptions {
+  /**
+   * Page size, 1..1000.
+   *
+   * @default {100}
+   */
+  limit?: number;
+  /** Aborts the iteration. */
+  signal?: AbortSignal;
+}
+
+/** A configured client. Create one with {@link createAtlas}. */
+export interface Atlas {
+  /** The base URL requests go to. */
+  readonly baseUrl: string;
+  /**
+   * Sends one request and resolves to the parsed envelope; rejects with {@link AtlasError}.
+   *
+   * @example Pause a connection
+   * ```ts
+   * import { createAtlas } from "../../mod.ts";
+   * const client = createAtlas();
+   * await client.request("PATCH", "connections/my_connection", { paused: true });
+   * ```
+   */
+  request<T = unknown>(
+    method: HttpMethod,
+    endpoint: string,
+    payload?: unknown,
+    options?: RequestOptions,
+  ): Promise<Envelope<T>>;
+  /**
+   * Iterates over every item of a list endpoint, following `next_cursor` to the last page.
+   *
+   * @example Every connection of a group
+   * ```ts
+   * import { createAtlas } from "../../mod.ts";
+   * const client = createAtlas();
+   * for await (const c of client.paginate("groups/my_group/connections", { limit: 1000 })) {
+   *   console.log(c);
+   * }
+   * ```
+   */
+  paginate<T = Record<string, unknown>>(endpoint: string, options?: PaginateOptions): AsyncGenerator<T>;
+}
+
+/**
+ * Creates a client. Credentials and base URL default to the environment (`FIVETRAN_API_KEY`,
+ * `FIVETRAN_API_SECRET`, `FIVETRAN_BASE_URL`, `FIVETRAN_CONFIG`).
+ *
+ * @throws {ConfigError} when credentials are missing or the base URL is not acceptable.
+ * @throws {RangeError} when a numeric option is out of range.
+ *
+ * @example Create a client and read the account
+ * ```ts
+ * import { createAtlas } from "../../mod.ts";
+ * const client = createAtlas({ timeout: 10_000, maxRetries: 2 });
+ * const { data } = await client.request("GET", "account/info");
+ * console.log(data);
+ * ```
+ */
+export function createAtlas(options: AtlasOptions = {}): Atlas {
+  const sender = openSender(options);
+  return {
+    baseUrl: sender.baseUrl,
+    request: sender.send,
+    paginate: (endpoint, paginateOptions) => paginate(sender, endpoint, paginateOptions),
+  };
+}
+
+/**
+ * The request pipeline of a client with these options: what {@link createAtlas} and the typed client
+ * are built on, so that every call goes through the same guard, pacer, retries, log and envelope checks.
+ */
+export function openSender(options: AtlasOptions = {}): Sender {
+  const {
+    fetch: fetchImpl = globalThis.fetch,
+    timeout = 30_000,
+    maxRetries = 4,
+    maxRetryAfter = 120,
+    retryDelay = 500,
+    maxRetryDelay = 30_000,
+    logger,
+    onWarning,
+    sleep = abortableSleep,
+    random = Math.random,
+    now = Date.now,
+    userAgent = USER_AGENT,
+  } = options;
+  const pacer = options.pacer === false ? undefined : options.pacer ?? new RateLimitPacer({ sleep, now });
+  checkNumber("timeout", timeout, 1, 3_600_000);
+  checkNumber("maxRetries", maxRetries, 0, 100, true);
+  checkNumber("maxRetryAfter", maxRetryAfter, 0, 86_400);
+  checkNumber("retryDelay", retryDelay, 0, 3_600_000);
+  checkNumber("maxRetryDelay", maxRetryDelay, 0, 3_600_000);
+
+  let { apiKey, apiSecret } = options;
+  let baseUrl = options.baseUrl === undefined ? undefined : checkBaseUrl(String(options.baseUrl));
+  if (!apiKey || !apiSecret) {
+    const fromEnv = loadConfig();
+    apiKey ||= fromEnv.apiKey;
+    apiSecret ||= fromEnv.apiSecret;
+    baseUrl ??= fromEnv.baseUrl;
+  }
+  baseUrl ??= baseUrlFromEnv();
+  const authorization = `Basic ${btoa(`${apiKey}:${apiSecret}`)}`;
+  return createSender({
+    base: new URL(`${baseUrl}/`),
+    authorization,
+    secrets: [apiKey ?? "", apiSecret ?? "", authorization].filter((s) => s !== ""),
+    fetch: fetchImpl,
+    userAgent,
+    timeout,
+    retry: { maxRetries, maxRetryAfter, retryDelay, maxRetryDelay, random },
+    ...(pacer ? { pacer } : {}),
+    sleep,
+    now,
+    ...(logger ? { logger } : {}),
+    ...(onWarning ? { onWarning } : {}),
+  });
+}
+
+async function* paginate<T>(sender: Sender, endpoint: string, options: PaginateOptions = {}): AsyncGenerator<T> {
+  const { limit = 100, signal } = options;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new RangeError(`Expected limit to be an integer from 1 to 1000, got ${limit}`);
+  }
+  const target = sender.target(endpoint);
+  const q = target.endpoint.indexOf("?");
+  const path = q === -1 ? target.endpoint : target.endpoint.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? "" : target.endpoint.slice(q + 1));
+  query.set("limit", String(limit));
+  query.delete("cursor");
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  const invalid = (code: string, fivetranMessage: string) =>
+    new AtlasError({
+      kind: "invalid-response",
+      status: 200,
+      code,
+      fivetranMessage,
+      method: "GET",
+      path: target.path,
+      attempts: 1,
+    });
+  for (let page = 1;; page++) {
+    if (cursor !== undefined) query.set("cursor", cursor);
+    const envelope = await sender.send<ListData<T>>("GET", `${path}?${query}`, undefined, { signal });
+    const data = envelope.data;
+    if (!isRecord(data) || !Array.isArray(data.items)) {
+      const seenData = JSON.stringify(data)?.slice(0, 80);
+      throw invalid("InvalidResponse", `Expected data.items to be a list on page ${page}, got ${seenData}`);
+    }
+    yield* data.items as T[];
+    const next = data.next_cursor;
+    if (next === undefined || next === null || next === "") return;
+    if (typeof next !== "string" || seen.has(next)) {
+      throw invalid(
+        "RepeatedCursor",
+        `Expected a new next_cursor on page ${page}, got one already seen ('${
+          String(next).slice(0, 40)
+        }'); stopping instead of looping`,
+      );
+    }
+    seen.add(next);
+    cursor = next;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * One attempt on the wire: fetch with the credentials and headers, a per-attempt timeout that covers the
+ * body, the caller's abort signal, and a fresh connection for requests that must not be sent twice.
+ *
+ * @module
+ */
+
+import type { HttpMethod } from "./errors.ts";
+
+/** What every attempt of a client shares. */
+export interface TransportSettings {
+  /** The fetch implementation. */
+  fetch: typeof fetch;
+  /** The `Authorization` header value. */
+  authorization: string;
+  /** The `User-Agent` header value. */
+  userAgent: string;
+}
+
+/** One attempt. */
+export interface AttemptInit {
+  /** HTTP method. */
+  method: HttpMethod;
+  /** The full URL, already guarded. */
+  url: URL;
+  /** The JSON body, if any. */
+  body: string | undefined;
+  /** The `Accept` header. */
+  accept: string;
+  /** Milliseconds the attempt may take, body included. */
+  timeout: number;
+  /** The caller's abort signal. */
+  signal: AbortSignal | undefined;
+  /** Whether the request may be repeated; if not, it gets a connection of its own. */
+  idempotent: boolean;
+}
+
+/** An answer, read in full. */
+export interface Answer {
+  /** The response (its body already consumed). */
+  response: Response;
+  /** The body text. */
+  text: string;
+}
+
+/** Sends one attempt and reads the whole answer; rejects on a network failure, timeout or abort. */
+export async function sendAttempt(settings: TransportSettings, attempt: AttemptInit): Promise<Answer> {
+  const { method, url, body, accept, timeout, signal, idempotent } = attempt;
+  // Deno's fetch silently sends a request again when a reused keep-alive connection closes before the
+  // answer; for a request that must not be repeated (a create), use a fresh connection that is never reused.
+  const single = idempotent ? undefined : freshConnection();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutMarker()), timeout);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) controller.abort(signal.reason);
+  try {
+    const headers: Record<string, string> = {
+      Authorization: settings.authorization,
+      Accept: accept,
+      "User-Agent": settings.userAgent,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const init: RequestInit & { client?: Deno.HttpClient } = {
+      method,
+      headers,
+      body,
+      signal: controller.signal,
+      redirect: "manual",
+    };
+    if (single) init.client = single;
+    const response = await settings.fetch(url, init);
+    const text = await response.text();
+    return { response, text };
+  } finally {
+    single?.close();
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Whether a failed attempt failed because its time ran out. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof TimeoutMarker ||
+    (error as { name?: string })?.name === "TimeoutError" ||
+    (error as Error)?.cause instanceof TimeoutMarker;
+}
+
+/** Whether a failed attempt failed for a missing permission (`--allow-net`): the caller's to fix. */
+export function isPermissionError(error: unknown): boolean {
+  return error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
+}
+
+/** One line describing a network failure. */
+export function describeNetworkError(error: unknown): string {
+  return `Network error: ${firstLine((error as Error)?.message ?? String(error))}`;
+}
+
+function freshConnection(): Deno.HttpClient | undefined {
+  const create = (globalThis as { Deno?: { createHttpClient?: typeof Deno.createHttpClient } }).Deno
+    ?.createHttpClient;
+  return typeof create === "function" ? create({ poolMaxIdlePerHost: 0 }) : undefined;
+}
+
+class TimeoutMarker extends Error {
+  constructor() {
+    super("Timed out");
+    this.name = "TimeoutError";
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].slice(0, 200);
+}
