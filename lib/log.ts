@@ -12,8 +12,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
-import { mkdirSync } from "node:fs";
+import { dirname, ensureDir } from "./_path.ts";
 import type { AtlasLogEntry, AtlasLogger } from "./client.ts";
 import { scrubText } from "./mask.ts";
 
@@ -107,7 +106,7 @@ export function openLog(options: LogOptions = {}): RequestLog {
   }
   // A line must fit in a file (even in 3-byte characters), or rotation could not keep files under the limit.
   const room = Math.min(16_384, Math.floor(maxBytes / 8));
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const file = new RotatingFile(path, maxBytes, backups);
   const encoder = new TextEncoder();
   const known: string[] = [...secrets];

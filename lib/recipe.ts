@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseFlags } from "./args.ts";
 import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
@@ -350,21 +350,18 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     try {
       let parsed;
       try {
-        parsed = parseArgs({
+        parsed = parseFlags(
           args,
-          options: Object.fromEntries(
+          Object.fromEntries(
             Object.entries(flagsSpec).map(([name, f]) => [
               name,
               { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) },
             ]),
           ),
-          strict: true,
-          allowPositionals: false,
-        });
+        );
       } catch (error) {
-        // parseArgs quotes the offending value; a stray value may be a secret typed in the wrong place.
-        const reason = (error as Error).message.split("\n")[0].replace(/^(Unexpected argument) '.*'/s, "$1");
-        throw new UsageError(`${reason} (see --help)`);
+        // One line that names the flag; parseFlags never repeats a stray value (it may be a misplaced secret).
+        throw new UsageError(`${(error as Error).message} (see --help)`);
       }
       const flags: Flags = { ...parsed.values } as Flags;
       if (flags.help) {
