@@ -73,6 +73,15 @@ export function colourEnabled(stream: { isTerminal(): boolean }): boolean {
   return !noColour && stream.isTerminal();
 }
 
+/** The columns of the terminal on stdout, or `undefined` when stdout is not a terminal. */
+function terminalWidth(): number | undefined {
+  try {
+    return Deno.stdout.isTerminal() ? Deno.consoleSize().columns || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One request, as a `Call:` line shows it. */
 export interface CallLine {
   /** HTTP method. */
@@ -148,6 +157,12 @@ export interface OutputOptions {
    * @default {false}
    */
   json?: boolean;
+  /**
+   * The width tables must fit, in terminal columns ({@link Output.width}).
+   *
+   * @default {the terminal's width when stdout is a terminal and `json` is off (and no `stdout` is given); else undefined}
+   */
+  width?: number;
 }
 
 /**
@@ -168,6 +183,11 @@ export class Output {
   readonly colourErr: boolean;
   /** Machine-readable mode. */
   readonly jsonMode: boolean;
+  /**
+   * The width tables should fit (pass it as `maxWidth` to `renderTable`): the terminal's columns when stdout
+   * is a terminal; `undefined` (full width) in JSON mode or when stdout is a pipe or a file.
+   */
+  readonly width: number | undefined;
   #out: (line: string) => void;
   #err: (line: string) => void;
   #secrets: string[] = [];
@@ -188,6 +208,7 @@ export class Output {
     this.jsonMode = json;
     this.colour = options.colour ?? (options.stdout ? false : colourEnabled(Deno.stdout));
     this.colourErr = options.colourErr ?? (options.stderr ? false : colourEnabled(Deno.stderr));
+    this.width = options.width ?? (json || options.stdout ? undefined : terminalWidth());
   }
 
   /** Registers strings (API secret, passwords read from files) that are replaced by `******` in every line. */

@@ -221,6 +221,8 @@ export interface RecipeDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Clock. */
   now?: () => number;
+  /** The width tables must fit, as if stdout were a terminal this wide (default: the terminal's, if it is one). */
+  columns?: number;
   /** Whether stdin is a terminal (for consent prompts). */
   isTerminal?: () => boolean;
   /** Asks a question on the terminal; `null` when there is no answer. */
@@ -343,6 +345,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     const wantsJson = args.includes("--json");
     const out = new Output({
       json: wantsJson,
+      ...(deps.columns !== undefined && !wantsJson ? { width: deps.columns } : {}),
       ...(deps.stdout ? { stdout: deps.stdout } : {}),
       ...(deps.stderr ? { stderr: deps.stderr } : {}),
     });
