@@ -2,8 +2,8 @@
 // Deno's Node-compatibility layer: tens of milliseconds of start-up).
 
 /**
- * The folder part of a path, as `node:path`'s `dirname` gives it for POSIX paths (`/` and, on Windows, `\`
- * separate): `"logs/fivetran.log"` → `"logs"`, `"fivetran.log"` → `"."`, `"/x"` → `"/"`.
+ * The folder part of a path, as `node:path`'s `dirname` gives it (`/` and, on Windows, `\` separate):
+ * `"logs/fivetran.log"` → `"logs"`, `"fivetran.log"` → `"."`, `"/x"` → `"/"`; a run of separators counts as one.
  */
 export function dirname(path: string): string {
   const windows = Deno.build.os === "windows";

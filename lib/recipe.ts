@@ -388,7 +388,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       const signal = deps.signal ?? new AbortController().signal;
       const sleep = deps.sleep ?? abortableSleep;
       const now = deps.now ?? Date.now;
-      log = deps.log ?? openLogFromEnv();
+      // A log that cannot be written (a folder, a full disk) is reported once; the work goes on.
+      log = deps.log ?? openLogFromEnv({ onError: (m) => out.warn(m) });
       const theLog = log;
       let client: Atlas | undefined;
       const realClient = (): Atlas => {
