@@ -143,13 +143,18 @@ export function openLog(options: LogOptions = {}): RequestLog {
   };
   try {
     try {
-      file = new RotatingFile(path, maxBytes, backups);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      // Only a missing folder is created: an existing one (even /dev) needs no permission beyond the file's.
       ensureDir(dirname(path));
-      file = new RotatingFile(path, maxBytes, backups);
+    } catch (error) {
+      // No permission to create the folder: fine if it exists (a log at /dev/full, in a folder the script
+      // may not read); if the file cannot be opened either, the folder's error is the one that explains.
+      if (!(error instanceof Deno.errors.NotCapable)) throw error;
+      try {
+        file = new RotatingFile(path, maxBytes, backups);
+      } catch (second) {
+        throw second instanceof Deno.errors.NotCapable ? error : second;
+      }
     }
+    file ??= new RotatingFile(path, maxBytes, backups);
   } catch (error) {
     fail(error);
   }
