@@ -118,12 +118,7 @@ export function openLog(options: LogOptions = {}): RequestLog {
     now = Date.now,
     onError,
   } = options;
-  if (!Number.isInteger(maxBytes) || maxBytes < 256) {
-    throw new RangeError(`Expected maxBytes to be an integer of at least 256, got ${maxBytes}`);
-  }
-  if (!Number.isInteger(backups) || backups < 1 || backups > 100) {
-    throw new RangeError(`Expected backups to be an integer from 1 to 100, got ${backups}`);
-  }
+  checkLimits(maxBytes, backups);
   // A line must fit in a file (even in 3-byte characters), or rotation could not keep files under the limit.
   const room = Math.min(16_384, Math.floor(maxBytes / 8));
   const encoder = new TextEncoder();
@@ -142,19 +137,7 @@ export function openLog(options: LogOptions = {}): RequestLog {
     onError(`Cannot write the log file '${path.slice(0, 200)}' (${reason}); going on without the log`);
   };
   try {
-    try {
-      ensureDir(dirname(path));
-    } catch (error) {
-      // No permission to create the folder: fine if it exists (a log at /dev/full, in a folder the script
-      // may not read); if the file cannot be opened either, the folder's error is the one that explains.
-      if (!(error instanceof Deno.errors.NotCapable)) throw error;
-      try {
-        file = new RotatingFile(path, maxBytes, backups);
-      } catch (second) {
-        throw second instanceof Deno.errors.NotCapable ? error : second;
-      }
-    }
-    file ??= new RotatingFile(path, maxBytes, backups);
+    file = openRotating(path, maxBytes, backups);
   } catch (error) {
     fail(error);
   }
@@ -226,6 +209,32 @@ export function openLogFromEnv(options: Omit<LogOptions, "path"> = {}): RequestL
   }
   if (path && /^(off|none|false|0|-)$/i.test(path)) return nullLog();
   return openLog({ ...options, path: path || DEFAULT_LOG_FILE });
+}
+
+function checkLimits(maxBytes: number, backups: number): void {
+  if (!Number.isInteger(maxBytes) || maxBytes < 256) {
+    throw new RangeError(`Expected maxBytes to be an integer of at least 256, got ${maxBytes}`);
+  }
+  if (!Number.isInteger(backups) || backups < 1 || backups > 100) {
+    throw new RangeError(`Expected backups to be an integer from 1 to 100, got ${backups}`);
+  }
+}
+
+/** Opens the log file, creating its folder when missing. */
+function openRotating(path: string, maxBytes: number, backups: number): RotatingFile {
+  try {
+    ensureDir(dirname(path));
+  } catch (error) {
+    // No permission to create the folder: fine if it exists (a log at /dev/full, in a folder the script may
+    // not read); if the file cannot be opened either, the folder's error is the one that explains.
+    if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    try {
+      return new RotatingFile(path, maxBytes, backups);
+    } catch (second) {
+      throw second instanceof Deno.errors.NotCapable ? error : second;
+    }
+  }
+  return new RotatingFile(path, maxBytes, backups);
 }
 
 /**
