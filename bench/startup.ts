@@ -180,7 +180,10 @@ try {
 if (values.json) {
   console.log(JSON.stringify(rows));
 } else {
-  console.log(`Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs, medians of ${RUNS} fresh processes`);
+  const load = Deno.loadavg().map((n) => n.toFixed(1)).join(" ");
+  console.log(
+    `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs (load average ${load}), medians of ${RUNS} fresh processes`,
+  );
   const lines = rows.map((r) => [
     r.case,
     `${r.ours.toFixed(0)} ms`,
