@@ -33,8 +33,8 @@ export interface TableOptions {
   colour?: boolean;
   /**
    * The widest a line may be, in terminal columns (a terminal's width): when the table is wider, the widest
-   * columns are narrowed, their cells cut with `…`, until it fits (a column keeps at least 3 columns).
-   * `undefined` draws every cell in full.
+   * columns are narrowed, their cells cut with `…`, until it fits (a column keeps at least 3 columns; the
+   * first column, usually the ID, is narrowed only once the others are down to 10). `undefined` draws every cell in full.
    *
    * @default {undefined}
    */
@@ -182,18 +182,24 @@ function rowLine(cells: readonly string[], widths: readonly number[]): string {
   return line;
 }
 
-/** Narrows the widest columns, one terminal column at a time, until the table fits `maxWidth` (or cannot). */
+/**
+ * Narrows the widest columns, one terminal column at a time, until the table fits `maxWidth` (or cannot: no
+ * column goes under 3). The first column — usually the ID to copy into the next command — gives way only
+ * once the others are down to 10.
+ */
 function fit(widths: number[], maxWidth: number): void {
-  const floor = (i: number) => Math.min(3, widths[i]);
   let total = widths.reduce((a, b) => a + b, 0) + 3 * widths.length + 1;
-  while (total > maxWidth) {
-    let widest = -1;
-    for (let i = 0; i < widths.length; i++) {
-      if (widths[i] > floor(i) && (widest === -1 || widths[i] > widths[widest])) widest = i;
+  const passes: [from: number, floor: number][] = [[1, 10], [0, 3]];
+  for (const [from, floor] of passes) {
+    while (total > maxWidth) {
+      let widest = -1;
+      for (let i = from; i < widths.length; i++) {
+        if (widths[i] > floor && (widest === -1 || widths[i] > widths[widest])) widest = i;
+      }
+      if (widest === -1) break;
+      widths[widest]--;
+      total--;
     }
-    if (widest === -1 || widths[widest] <= 3) return;
-    widths[widest]--;
-    total--;
   }
 }
 

@@ -139,3 +139,16 @@ Deno.test("streamTable() prints the header with the first rows, each row as it c
   none.end();
   assert.equal(empty.join("\n"), renderTable<Row>([], columns));
 });
+
+Deno.test("renderTable() fitted to a width narrows the first column (the ID) only once the others are down to 10", () => {
+  const rows = [{ id: "a_long_connection_id", state: "x".repeat(50), extra: "y".repeat(50) }];
+  const lines = renderTable<Row>(rows, columns, { maxWidth: 60 }).split("\n");
+  assert.ok(lines.every((l) => [...l].length === 60), lines.join("\n"));
+  assert.ok(lines[3].includes("│ a_long_connection_id │"), lines[3]);
+  const tight = renderTable<Row>(rows, columns, { maxWidth: 25 }).split("\n");
+  assert.ok(tight.every((l) => [...l].length === 25), tight.join("\n"));
+  assert.equal(tight[3], "│ a_lo… │ xxxx… │ yyyy… │");
+  // Narrower than 3 columns a column, it cannot fit: every column keeps 3.
+  const floor = renderTable<Row>(rows, columns, { maxWidth: 5 }).split("\n");
+  assert.equal(floor[3], "│ a_… │ xx… │ yy… │");
+});
