@@ -9,6 +9,7 @@
 //   status  one connection's status: recipes/connector_status.ts vs bench/python/connector_status.py
 //   list    all pages of the 210-connection group rapid_harbor, 100 per page: status_pagination.ts vs .py
 //   pause   pause one connection, logged (it is resumed, untimed, before each run): pause.ts vs pause_log.py
+//           (the recipe reads the connection first, to report "already paused"; the original only PATCHes)
 //   list-l  all pages of the 1,680-connection group (sandbox --connections 2400)
 //   help    recipes/connector_status.ts --help (sends nothing) vs `deno run` of an empty script
 // Output goes to a pipe, as in a script or CI; the recipes then print plain, full-width tables.
