@@ -58,18 +58,15 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   const { colour = false, maxWidth } = options;
   checkMaxWidth(maxWidth);
   const headers = columns.map((c) => clean(c.header));
-  const cells = rows.map((row) => columns.map((c) => clean(cell(c.value(row)))));
+  const cells = prepare(rows, columns);
   const widths = headers.map((h) => displayWidth(h));
-  for (const line of cells) {
-    for (let i = 0; i < line.length; i++) {
-      const w = displayWidth(line[i]);
-      if (w > widths[i]) widths[i] = w;
-    }
+  for (const row of cells) {
+    for (let i = 0; i < widths.length; i++) if (row.widths[i] > widths[i]) widths[i] = row.widths[i];
   }
   if (maxWidth !== undefined) fit(widths, maxWidth);
   const lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
   if (cells.length > 0) lines.push(border(widths, "├", "┼", "┤"));
-  for (const line of cells) lines.push(rowLine(line, widths));
+  for (const row of cells) lines.push(rowLine(row, widths));
   lines.push(border(widths, "└", "┴", "┘"));
   return lines.join("\n");
 }
@@ -121,11 +118,10 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
   let widths: number[] | undefined;
   let rule = false;
   let ended = false;
-  const start = (cells: string[][]) => {
-    widths = headers.map((h) => displayWidth(h));
-    for (const line of cells) {
-      for (let i = 0; i < line.length; i++) widths[i] = Math.max(widths[i], displayWidth(line[i]));
-    }
+  const start = (cells: readonly Cells[]) => {
+    const w = headers.map((h) => displayWidth(h));
+    for (const row of cells) for (let i = 0; i < w.length; i++) if (row.widths[i] > w[i]) w[i] = row.widths[i];
+    widths = w;
     if (maxWidth !== undefined) fit(widths, maxWidth);
     write(border(widths, "┌", "┬", "┐"));
     write(headerLine(headers, widths, colour));
@@ -133,13 +129,13 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
   return {
     push(rows) {
       if (ended || rows.length === 0) return;
-      const cells = rows.map((row) => columns.map((c) => clean(cell(c.value(row)))));
+      const cells = prepare(rows, columns);
       if (!widths) start(cells);
       if (!rule) {
         write(border(widths!, "├", "┼", "┤"));
         rule = true;
       }
-      for (const line of cells) write(rowLine(line, widths!));
+      for (const row of cells) write(rowLine(row, widths!));
     },
     end() {
       if (ended) return;
@@ -168,11 +164,11 @@ function headerLine(headers: readonly string[], widths: readonly number[], colou
   return `│ ${parts.join(" │ ")} │`;
 }
 
-function rowLine(cells: readonly string[], widths: readonly number[]): string {
+function rowLine(row: Cells, widths: readonly number[]): string {
   let line = "│";
-  for (let i = 0; i < cells.length; i++) {
-    let text = cells[i];
-    let w = displayWidth(text);
+  for (let i = 0; i < widths.length; i++) {
+    let text = row.texts[i];
+    let w = row.widths[i];
     if (w > widths[i]) {
       text = truncate(text, widths[i]);
       w = displayWidth(text);
@@ -180,6 +176,33 @@ function rowLine(cells: readonly string[], widths: readonly number[]): string {
     line += ` ${text}${" ".repeat(widths[i] - w)} │`;
   }
   return line;
+}
+
+/** A row's cells as drawn (one line each) and the terminal columns each takes. */
+interface Cells {
+  texts: string[];
+  widths: number[];
+}
+
+function prepare<T>(rows: readonly T[], columns: readonly Column<T>[]): Cells[] {
+  const out: Cells[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const texts: string[] = new Array(columns.length);
+    const widths: number[] = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      const text = cell(columns[i].value(rows[r]));
+      // Most cells are printable ASCII: one test gives both the text and its width.
+      if (PRINTABLE_ASCII.test(text)) {
+        texts[i] = text;
+        widths[i] = text.length;
+      } else {
+        texts[i] = clean(text);
+        widths[i] = displayWidth(texts[i]);
+      }
+    }
+    out[r] = { texts, widths };
+  }
+  return out;
 }
 
 /**
