@@ -98,7 +98,10 @@ function defaultClient(): DefaultClient {
   current?.log.close();
   let log: RequestLog;
   try {
-    log = openLogFromEnv({ secrets: [config.apiKey, config.apiSecret] });
+    log = openLogFromEnv({
+      secrets: [config.apiKey, config.apiSecret],
+      onError: (m) => (output ??= new Output()).warn(m),
+    });
   } catch (error) {
     log = nullWithWarning(error);
   }

@@ -11,6 +11,8 @@
 //    Two floors are printed: the steady-rate floor 2,002 requests / N per minute (the issue's "2,000 / N minutes"),
 //    and the rolling-window floor: a window of N lets the first N requests through at once, so a run of R requests
 //    cannot finish before (ceil(R / N) - 1) minutes, and a run no bigger than N is not throttled at all.
+// 1b. list: peak memory of status_pagination.ts over 10,000 connections, as a pipe, and (--stream) as a terminal
+//    100 columns wide, where the table is printed page by page; each in a fresh process.
 // 3. start-up: wall time of `deno run -P recipes/connector_status.ts --connection-id steady_orchard` (process start to
 //    exit) against a sandbox, versus `deno run` of an empty script, median of several runs each.
 import { parseArgs } from "node:util";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     "rate-limit": { type: "string", multiple: true },
     runs: { type: "string" },
     json: { type: "boolean" },
+    stream: { type: "boolean" },
   },
 });
 const only = values.only;
@@ -43,7 +46,13 @@ const rows: Row[] = [];
 // Without --only, each figure is measured in a fresh process of its own (this script with --only ... --json), so
 // that one phase's heap does not show in the next one's memory figure.
 if (!only) {
-  const phases = [["client"], ...RATE_LIMITS.map((n) => ["bulk", "--rate-limit", String(n)]), ["startup"]];
+  const phases = [
+    ["client"],
+    ["list"],
+    ["list", "--stream"],
+    ...RATE_LIMITS.map((n) => ["bulk", "--rate-limit", String(n)]),
+    ["startup"],
+  ];
   for (const [phase, ...rest] of phases) {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -207,6 +216,45 @@ if (only === "bulk") {
     });
     rows.push({ figure: `${label}: peak RSS (before: ${mb(before)})`, value: mb(peak), command });
   }
+}
+
+// ---- 1b. memory of a 10,000-connection listing: status_pagination.ts as a pipe (the whole table is drawn at the
+// end, so the rows are kept) or, with --stream, as a terminal 100 columns wide (printed page by page, rows not kept).
+if (only === "list") {
+  const COUNT = 10_000;
+  const seed = `${tmp}/list_seed.json`;
+  await Deno.writeTextFile(seed, JSON.stringify(scaleSeed({ group: "g", count: COUNT })));
+  const sandbox = await sandboxProcess(["--seed", seed, "--rate-limit", "100000000"]);
+  const { FIVETRAN_BASE_URL: baseUrl, FIVETRAN_API_KEY: apiKey, FIVETRAN_API_SECRET: apiSecret } = sandbox.env;
+  const { main: statusPagination } = await import("../recipes/status_pagination.ts");
+  const modes = [values.stream ? ["in a 100-column terminal", 100] as const : ["as a pipe", undefined] as const];
+  for (const [label, columns] of modes) {
+    const log = openLog({ path: `${tmp}/list.log` });
+    let lines = 0;
+    const before = Deno.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 5);
+    const t0 = performance.now();
+    const code = await statusPagination(["--group-id", "g", "--limit", "100"], {
+      clientOptions: { apiKey, apiSecret, baseUrl },
+      log,
+      stdout: (line) => lines += line.split("\n").length,
+      stderr: () => {},
+      ...(columns ? { columns } : {}),
+    });
+    const elapsed = performance.now() - t0;
+    clearInterval(sampler);
+    peak = Math.max(peak, Deno.memoryUsage().rss);
+    log.close();
+    if (code !== 0 || lines < COUNT) throw new Error(`status_pagination.ts exit ${code}, ${lines} lines`);
+    const command = `deno task bench:scale --only list${columns ? " --stream" : ""}`;
+    rows.push({
+      figure: `status_pagination.ts, 10,000 connections ${label}: wall time, RSS growth (peak over before)`,
+      value: `${ms(elapsed)}, +${mb(peak - before)}`,
+      command,
+    });
+  }
+  await sandbox.close();
 }
 
 // ---- 3. start-up

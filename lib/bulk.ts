@@ -41,8 +41,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
-import { mkdirSync } from "node:fs";
+import { dirname, ensureDir } from "./_path.ts";
 import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
@@ -274,7 +273,7 @@ export function openProgressFile(path: string, options: ProgressFileOptions): Pr
   const dir = dirname(path);
   if (dir && dir !== "." && !isDirectory(dir)) {
     try {
-      mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable) throw error;
       throw new UsageError(`Cannot create the folder of progress file '${path}': ${firstLine(error)}`);

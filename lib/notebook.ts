@@ -25,7 +25,9 @@ import { ConfigError, loadConfig } from "./config.ts";
 import type { Column } from "./table.ts";
 import { type Bar, renderBarChart } from "./svg_chart.ts";
 import { SETUP_STATES, SYNC_STATES } from "./sync_wait.ts";
-import { createManualClock, DEMO, startSandbox } from "./sandbox/mod.ts";
+// The sandbox itself (server, state, handlers) is imported only when a session starts one: a notebook on a
+// real account never loads it. Its demo IDs are small.
+import { DEMO } from "./sandbox/demo_account.ts";
 import type {
   Connection as ConnectionAnswer,
   ConnectionStatus as ConnectionStatusAnswer,
@@ -190,6 +192,7 @@ export async function connect(options: ConnectOptions = {}): Promise<NotebookSes
     start = SANDBOX_START,
     randomSeed = 1,
   } = options;
+  const { createManualClock, startSandbox } = await import("./sandbox/mod.ts");
   const sandbox = await startSandbox({ syncSeconds, connections, randomSeed, clock: createManualClock(start) });
   const saved = new Map<string, string | undefined>();
   if (exportEnv) {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseFlags } from "./args.ts";
 import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
 import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
@@ -223,6 +223,8 @@ export interface RecipeDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Clock. */
   now?: () => number;
+  /** The width tables must fit, as if stdout were a terminal this wide (default: the terminal's, if it is one). */
+  columns?: number;
   /** Whether stdin is a terminal (for consent prompts). */
   isTerminal?: () => boolean;
   /** Asks a question on the terminal; `null` when there is no answer. */
@@ -345,6 +347,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     const wantsJson = args.includes("--json");
     const out = new Output({
       json: wantsJson,
+      ...(deps.columns !== undefined && !wantsJson ? { width: deps.columns } : {}),
       ...(deps.stdout ? { stdout: deps.stdout } : {}),
       ...(deps.stderr ? { stderr: deps.stderr } : {}),
     });
@@ -352,21 +355,18 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     try {
       let parsed;
       try {
-        parsed = parseArgs({
+        parsed = parseFlags(
           args,
-          options: Object.fromEntries(
+          Object.fromEntries(
             Object.entries(flagsSpec).map(([name, f]) => [
               name,
               { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) },
             ]),
           ),
-          strict: true,
-          allowPositionals: false,
-        });
+        );
       } catch (error) {
-        // parseArgs quotes the offending value; a stray value may be a secret typed in the wrong place.
-        const reason = (error as Error).message.split("\n")[0].replace(/^(Unexpected argument) '.*'/s, "$1");
-        throw new UsageError(`${reason} (see --help)`);
+        // One line that names the flag; parseFlags never repeats a stray value (it may be a misplaced secret).
+        throw new UsageError(`${(error as Error).message} (see --help)`);
       }
       const flags: Flags = { ...parsed.values } as Flags;
       if (flags.help) {
@@ -390,7 +390,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       const signal = deps.signal ?? new AbortController().signal;
       const sleep = deps.sleep ?? abortableSleep;
       const now = deps.now ?? Date.now;
-      log = deps.log ?? openLogFromEnv();
+      // A log that cannot be written (a folder, a full disk) is reported once; the work goes on.
+      log = deps.log ?? openLogFromEnv({ onError: (m) => out.warn(m) });
       const theLog = log;
       let client: Atlas | undefined;
       const realClient = (): Atlas => {

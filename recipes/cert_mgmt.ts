@@ -97,7 +97,7 @@ export const main = defineRecipe({
         { header: "Service", value: (c) => c.service },
         { header: "Schema", value: (c) => c.schema },
         { header: "Setup state", value: (c) => c.status?.setup_state },
-      ], { colour: ctx.out.colour }));
+      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     }
 
     if (ctx.dryRun) {

@@ -127,7 +127,7 @@ export const main = defineRecipe({
         { header: "Update state", value: (c) => c.status?.update_state },
         { header: "Last success", value: (c) => c.succeeded_at ?? "never" },
         { header: "Last failure", value: (c) => c.failed_at ?? "never" },
-      ], { colour: ctx.out.colour }));
+      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     }
     if (!ctx.json) ctx.out.detail(headline);
     else ctx.out.progress(headline);

@@ -244,7 +244,7 @@ export const main = defineRecipe({
         { header: "Status", value: (r) => r.status },
         { header: "Connection ID", value: (r) => r.connection_id },
         { header: "Detail", value: (r) => r.detail },
-      ]));
+      ], { maxWidth: ctx.out.width }));
     }
     return reportBulk(ctx, summary, {
       noun: "group",

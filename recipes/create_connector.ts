@@ -323,7 +323,7 @@ function report(ctx: RecipeContext, groupId: string, service: string, field: Sch
     { header: "Status", value: (r) => r.status },
     { header: "Connection ID", value: (r) => r.id ?? "" },
     { header: "Detail", value: (r) => r.detail ?? "" },
-  ]));
+  ], { maxWidth: ctx.out.width }));
   const summary = ctx.dryRun
     ? `Dry run: ${
       results.filter((r) => r.status === "dry-run").length

@@ -71,7 +71,7 @@ export const main = defineRecipe({
         { header: "Sync", value: (r) => r.sync },
         { header: "Paused", value: (r) => r.paused },
         { header: "Last success", value: (r) => r.last_success },
-      ]));
+      ], { maxWidth: ctx.out.width }));
     }
     await ctx.confirm(`Delete ${what}?`);
     let note = "";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "../lib/args.ts";
 import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { Output } from "../lib/output.ts";
 import {
@@ -83,22 +83,17 @@ export async function main(args: string[], deps: RecipeDeps = {}): Promise<numbe
   let syncSeconds: number;
   let pollSeconds: number;
   try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        help: { type: "boolean", short: "h" },
-        "sync-seconds": { type: "string" },
-        "poll-interval": { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
+    const { values } = parseFlags(args, {
+      help: { type: "boolean", short: "h" },
+      "sync-seconds": { type: "string" },
+      "poll-interval": { type: "string" },
     });
     if (values.help) {
       out.line(HELP);
       return EXIT_OK;
     }
-    syncSeconds = number(values["sync-seconds"], "sync-seconds", 3, 0.1, 600);
-    pollSeconds = number(values["poll-interval"], "poll-interval", 1, 0.05, 60);
+    syncSeconds = number(values["sync-seconds"] as string | undefined, "sync-seconds", 3, 0.1, 600);
+    pollSeconds = number(values["poll-interval"] as string | undefined, "poll-interval", 1, 0.05, 60);
   } catch (error) {
     out.error(`${(error as Error).message.split("\n")[0]} (see --help)`);
     return EXIT_USAGE;

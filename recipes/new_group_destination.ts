@@ -198,7 +198,7 @@ export const main = defineRecipe({
       { header: "Region", value: (d) => d.region },
       { header: "Time zone", value: (d) => d.time_zone_offset },
       { header: "Setup status", value: (d) => d.setup_status },
-    ]));
+    ], { maxWidth: ctx.out.width }));
     for (const t of destination.setup_tests ?? []) {
       ctx.out.detail(`Setup test: ${t.title} — ${t.status}${t.message ? ` (${t.message})` : ""}`);
     }

@@ -102,7 +102,7 @@ export const main = defineRecipe({
       { header: "Events", value: (w) => (w.events ?? []).join(", ") },
       { header: "Active", value: (w) => w.active },
       { header: "Signed", value: () => (secret === undefined ? "no" : "yes") },
-    ]));
+    ], { maxWidth: ctx.out.width }));
     return 0;
   },
 });

@@ -78,7 +78,7 @@ export const main = defineRecipe({
       { header: "Name", value: (t) => t.name },
       { header: "Description", value: (t) => t.description ?? "" },
       { header: "Role", value: (t) => t.role ?? "" },
-    ]));
+    ], { maxWidth: ctx.out.width }));
     return 0;
   },
 });

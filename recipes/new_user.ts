@@ -95,7 +95,7 @@ export const main = defineRecipe({
       { header: "Name", value: (u) => [u.given_name, u.family_name].filter(Boolean).join(" ") },
       { header: "Role", value: (u) => u.role ?? "" },
       { header: "Invited", value: (u) => u.invited },
-    ]));
+    ], { maxWidth: ctx.out.width }));
     return 0;
   },
 });

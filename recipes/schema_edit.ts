@@ -172,7 +172,7 @@ export const main = defineRecipe({
       { header: "In destination", value: (r) => r.destination },
       { header: "Before", value: (r) => onOff(r.before) },
       { header: ctx.dryRun ? "After (planned)" : "After", value: (r) => onOff(r.after) },
-    ], { colour: ctx.out.colour }));
+    ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     const untouched = tableNames.length - wanted.size;
     ctx.out.detail(
       `${untouched} other table${untouched === 1 ? "" : "s"} of '${schemaName}' unchanged${

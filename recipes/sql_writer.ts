@@ -283,7 +283,7 @@ export const main = defineRecipe({
         { header: "As written", value: (t) => t.from },
         { header: "Rewritten as", value: (t) => t.to },
         { header: "Count", value: (t) => t.count },
-      ], { colour: ctx.out.colour }));
+      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     }
     const count = result.changes.length;
     const summary = `${count} replacement${count === 1 ? "" : "s"} in ${path}`;

@@ -13,7 +13,7 @@
 import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
+import { type Column, renderTable, streamTable, type TableStream } from "../lib/table.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
 type Connection = Read<ConnectionAnswer> & { id: string };
@@ -22,6 +22,16 @@ interface Page {
   items?: Connection[];
   next_cursor?: string | null;
 }
+
+const COLUMNS: Column<Connection>[] = [
+  { header: "ID", value: (c) => c.id },
+  { header: "Service", value: (c) => c.service },
+  { header: "Schema", value: (c) => c.schema },
+  { header: "Sync state", value: (c) => c.status?.sync_state },
+  { header: "Setup state", value: (c) => c.status?.setup_state },
+  { header: "Paused", value: (c) => (c.paused ? "yes" : "no") },
+  { header: "Frequency (min)", value: (c) => c.sync_frequency },
+];
 
 /** Reads `--limit`: an integer from 1 to 1000, default 100. */
 export function parseLimit(ctx: Pick<RecipeContext, "string">): number {
@@ -40,6 +50,8 @@ export const main = defineRecipe({
   description: [
     "Follows next_cursor page by page (each page is one Call: line) until the last page, then prints one table:",
     "ID, service, schema, sync state, setup state, paused, sync frequency. --limit sets the page size (1..1000).",
+    "In a terminal the table fits its width and is printed page by page as the pages arrive (one Call: line for",
+    "the first page; the column widths are set by the first page); --json or a pipe gives every value in full.",
   ].join("\n"),
   examples: [
     "deno run -P recipes/status_pagination.ts --group-id rapid_harbor",
@@ -54,14 +66,21 @@ export const main = defineRecipe({
     const groupId = ctx.id("group-id", { required: true })!;
     const limit = parseLimit(ctx);
     const connections: Connection[] = [];
+    // In a terminal, the table is printed as the pages arrive; the later pages' Call: lines would cut it.
+    const stream: TableStream<Connection> | undefined = ctx.out.width !== undefined && !ctx.json
+      ? streamTable(COLUMNS, { colour: ctx.out.colour, maxWidth: ctx.out.width, write: (line) => ctx.out.line(line) })
+      : undefined;
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     let pages = 0;
+    let count = 0;
     for (;;) {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set("cursor", cursor);
       const endpoint = `groups/${groupId}/connections?${query}`;
-      const response = await ctx.call<Page>("GET", endpoint);
+      const response = stream && pages > 0
+        ? await ctx.client.request<Page>("GET", endpoint)
+        : await ctx.call<Page>("GET", endpoint);
       pages++;
       const items = response.data?.items;
       if (!Array.isArray(items)) {
@@ -75,8 +94,12 @@ export const main = defineRecipe({
           attempts: 1,
         });
       }
-      connections.push(...items);
-      ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
+      count += items.length;
+      if (stream) stream.push(items); // printed now, not kept
+      else {
+        connections.push(...items);
+        ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
+      }
       const next = response.data?.next_cursor;
       if (next === undefined || next === null || next === "") break;
       if (seenCursors.has(next)) {
@@ -93,15 +116,15 @@ export const main = defineRecipe({
       seenCursors.add(next);
       cursor = next;
     }
-    const summary = `${connections.length} connection${
-      connections.length === 1 ? "" : "s"
-    } in group ${groupId}, ${pages} page${pages === 1 ? "" : "s"} of up to ${limit}`;
+    const summary = `${count} connection${count === 1 ? "" : "s"} in group ${groupId}, ${pages} page${
+      pages === 1 ? "" : "s"
+    } of up to ${limit}`;
     if (ctx.json) {
       ctx.out.json({
         group_id: groupId,
         pages,
         limit,
-        count: connections.length,
+        count,
         connections: connections.map((c) => ({
           id: c.id,
           service: c.service,
@@ -115,15 +138,8 @@ export const main = defineRecipe({
       ctx.out.progress(summary);
       return 0;
     }
-    ctx.out.line(renderTable(connections, [
-      { header: "ID", value: (c) => c.id },
-      { header: "Service", value: (c) => c.service },
-      { header: "Schema", value: (c) => c.schema },
-      { header: "Sync state", value: (c) => c.status?.sync_state },
-      { header: "Setup state", value: (c) => c.status?.setup_state },
-      { header: "Paused", value: (c) => (c.paused ? "yes" : "no") },
-      { header: "Frequency (min)", value: (c) => c.sync_frequency },
-    ], { colour: ctx.out.colour }));
+    if (stream) stream.end();
+    else ctx.out.line(renderTable(connections, COLUMNS, { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     ctx.out.detail(summary);
     return 0;
   },

@@ -124,7 +124,7 @@ export const main = defineRecipe({
           return `${s.name_in_destination ?? c.schema}.${s.tables?.[c.table]?.name_in_destination ?? c.table}`;
         },
       },
-    ], { colour: ctx.out.colour }));
+    ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     await ctx.confirm(
       `Resync ${chosen.length} table${
         chosen.length === 1 ? "" : "s"

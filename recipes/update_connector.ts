@@ -152,7 +152,7 @@ export const main = defineRecipe({
         { header: "Key", value: (c) => c.key },
         { header: "Before", value: (c) => show(c.before, c.secret) },
         { header: ctx.dryRun ? "After (would be)" : "After", value: (c) => show(c.after, c.secret, true) },
-      ]));
+      ], { maxWidth: ctx.out.width }));
     }
     for (const k of unchanged) {
       ctx.out.detail(`${k}: unchanged (already ${show(getPath(before, k.split(".")), false)})`);

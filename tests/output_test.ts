@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { colourEnabled, formatCall, formatResponse, Output, paint } from "../lib/output.ts";
 import { runDeno } from "./_server.ts";
+import { styleText } from "node:util";
 
 const ESC = "\x1b[";
 
@@ -18,6 +19,15 @@ Deno.test("paint() colours only when enabled", () => {
   assert.equal(paint("x", "green", { colour: true }), `${ESC}32mx${ESC}39m`);
   assert.equal(paint("x", "magenta", { colour: true }), `${ESC}35mx${ESC}39m`);
   assert.equal(paint("x", "red", { colour: true }), `${ESC}31mx${ESC}39m`);
+});
+
+Deno.test("paint() writes the same codes as node:util styleText, nested closes included", () => {
+  const colours = ["cyan", "green", "magenta", "red", "yellow", "blue", "gray", "bold"] as const;
+  for (const colour of colours) {
+    for (const text of ["x", "", "a\x1b[39mb\x1b[22mc", "\x1b[36mID\x1b[39m │ x"]) {
+      assert.equal(paint(text, colour), styleText(colour, text, { validateStream: false }), `${colour} ${text}`);
+    }
+  }
 });
 
 Deno.test("colourEnabled() is false when the stream is not a terminal", () => {

@@ -1,6 +1,6 @@
 // Tables: a string for the terminal, escaped HTML for notebooks.
 import assert from "node:assert/strict";
-import { type Column, escapeHtml, renderHtmlTable, renderTable } from "../lib/table.ts";
+import { type Column, escapeHtml, renderHtmlTable, renderTable, streamTable } from "../lib/table.ts";
 
 interface Row {
   id: string;
@@ -64,4 +64,91 @@ Deno.test("renderTable() prints one line per row under a rule after the header",
   assert.equal(lines.length, 7, text);
   assert.match(lines[2], /^├─+┤$/);
   assert.deepEqual(lines.slice(3, 6).map((l) => l.replace(/[│\s]/g, "")), ["a", "b", "c"]);
+});
+
+Deno.test("renderTable() draws the exact look of the cli-table3 tables it replaced, wide characters included", () => {
+  const text = renderTable<Row>(
+    [
+      { id: "conn_1", state: "日本語", extra: 5 },
+      { id: "e\u0301", state: null, extra: { a: 1 } },
+    ],
+    columns,
+    { colour: true },
+  );
+  assert.equal(
+    text,
+    [
+      "┌────────┬────────┬─────────┐",
+      "│ \x1b[36mID\x1b[39m     │ \x1b[36mState\x1b[39m  │ \x1b[36mExtra\x1b[39m   │",
+      "├────────┼────────┼─────────┤",
+      "│ conn_1 │ 日本語 │ 5       │",
+      '│ e\u0301      │        │ {"a":1} │',
+      "└────────┴────────┴─────────┘",
+    ].join("\n"),
+  );
+});
+
+Deno.test("renderTable() fits a maxWidth by cutting the widest columns with …, and draws in full without one", () => {
+  const rows = Array.from({ length: 30 }, (_, i) => ({
+    id: `connection_${i}_${"x".repeat(60)}`,
+    state: i % 2 ? "scheduled" : "paused",
+    extra: "y".repeat(100),
+  }));
+  const full = renderTable<Row>(rows, columns);
+  assert.ok(full.split("\n").every((l) => l.length > 180), "full width without maxWidth");
+  assert.ok(full.includes("y".repeat(100)));
+  const fitted = renderTable<Row>(rows, columns, { maxWidth: 100 });
+  const lines = fitted.split("\n");
+  assert.ok(lines.every((l) => [...l].length === 100), fitted);
+  assert.ok(lines.some((l) => l.includes("…")));
+  assert.ok(lines.some((l) => l.includes("scheduled")), "a narrow column is kept whole");
+  assert.throws(() => renderTable<Row>(rows, columns, { maxWidth: 0 }), RangeError);
+});
+
+Deno.test("renderTable() keeps each row on one line and draws no control character from a cell", () => {
+  const text = renderTable<Row>([{ id: "a\nb\tc", state: "\x1b[2J\x1b[31mred" }], columns);
+  assert.equal(text.split("\n").length, 5, text);
+  assert.ok(!text.includes("\x1b"), text);
+  assert.ok(text.includes("a b c"), text);
+});
+
+Deno.test("renderTable() draws 10,000 rows, one line each", () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `conn_${i}`, state: "scheduled" }));
+  const text = renderTable<Row>(rows(10_000), columns);
+  assert.equal(text.split("\n").length, 10_004);
+});
+
+Deno.test("streamTable() prints the header with the first rows, each row as it comes, and cuts later wider cells", () => {
+  const lines: string[] = [];
+  const table = streamTable<Row>(columns, { write: (l) => lines.push(l) });
+  table.push([{ id: "a", state: "paused" }]);
+  assert.equal(lines.length, 4, "top, header, rule, first row");
+  table.push([{ id: "much_longer_id", state: "scheduled" }]);
+  assert.equal(lines.length, 5);
+  table.end();
+  table.push([{ id: "ignored", state: "x" }]);
+  assert.equal(lines.length, 6);
+  assert.equal(new Set(lines.map((l) => l.length)).size, 1, lines.join("\n"));
+  assert.match(lines[4], /^│ m… │ sched… │ +│$/);
+  assert.equal(
+    lines.join("\n"),
+    renderTable<Row>([{ id: "a", state: "paused" }, { id: "m…", state: "sched…" }], columns),
+  );
+  const empty: string[] = [];
+  const none = streamTable<Row>(columns, { write: (l) => empty.push(l) });
+  none.end();
+  assert.equal(empty.join("\n"), renderTable<Row>([], columns));
+});
+
+Deno.test("renderTable() fitted to a width narrows the first column (the ID) only once the others are down to 10", () => {
+  const rows = [{ id: "a_long_connection_id", state: "x".repeat(50), extra: "y".repeat(50) }];
+  const lines = renderTable<Row>(rows, columns, { maxWidth: 60 }).split("\n");
+  assert.ok(lines.every((l) => [...l].length === 60), lines.join("\n"));
+  assert.ok(lines[3].includes("│ a_long_connection_id │"), lines[3]);
+  const tight = renderTable<Row>(rows, columns, { maxWidth: 25 }).split("\n");
+  assert.ok(tight.every((l) => [...l].length === 25), tight.join("\n"));
+  assert.equal(tight[3], "│ a_lo… │ xxxx… │ yyyy… │");
+  // Narrower than 3 columns a column, it cannot fit: every column keeps 3.
+  const floor = renderTable<Row>(rows, columns, { maxWidth: 5 }).split("\n");
+  assert.equal(floor[3], "│ a_… │ xx… │ yy… │");
 });

@@ -1,0 +1,56 @@
+// Start-up: what a recipe loads before it runs. The first `node:` import starts Deno's Node-compatibility layer
+// and an `npm:` package adds npm resolution (tens of milliseconds each, bench/startup.ts), so the modules a recipe
+// imports statically use neither; what only some runs need is loaded with `import()`.
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Every module reached from `entry` through static imports and re-exports (not `import()`), with its specifiers. */
+function staticGraph(entry: URL): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const url = todo.pop()!;
+    if (graph.has(url.href)) continue;
+    const source = Deno.readTextFileSync(url);
+    // `import ... from "x"`, `import "x"`, `export ... from "x"`; type-only imports load nothing at run time.
+    const specifiers = [
+      ...source.matchAll(/^\s*(import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm),
+    ].map((m) => m[2]);
+    graph.set(url.href, specifiers);
+    for (const s of specifiers) if (s.startsWith(".")) todo.push(new URL(s, url));
+  }
+  return graph;
+}
+
+/** Recipes allowed a `node:` or `npm:` import, and why (each an item to remove, not a pattern to copy). */
+const ALLOWED: Record<string, string> = {
+  // Starts the whole sandbox in-process (its CLI module is not imported); the demo is not an everyday run.
+  "demo.ts": "the sandbox",
+  // node:path for basename/dirname of the SQL file; left to the sql_writer hardening.
+  "sql_writer.ts": "node:path",
+};
+
+Deno.test("recipes load no node: or npm: module before they run (only lazy import() may)", () => {
+  const recipes = [...Deno.readDirSync(new URL("recipes/", ROOT))]
+    .filter((e) => e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_"))
+    .map((e) => e.name)
+    .sort();
+  assert.ok(recipes.length >= 15, recipes.join(", "));
+  const offenders: string[] = [];
+  for (const name of recipes) {
+    if (name in ALLOWED) continue;
+    for (const [module, specifiers] of staticGraph(new URL(`recipes/${name}`, ROOT))) {
+      for (const s of specifiers) {
+        if (/^(node|npm):/.test(s)) offenders.push(`${name}: ${module.replace(ROOT.href, "")} imports ${s}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test("mod.ts loads no node: or npm: module", () => {
+  const offenders = [...staticGraph(new URL("mod.ts", ROOT))]
+    .flatMap(([module, specifiers]) => specifiers.filter((s) => /^(node|npm):/.test(s)).map((s) => `${module}: ${s}`));
+  assert.deepEqual(offenders, []);
+});
