@@ -203,6 +203,20 @@ Deno.test("bad input: unreadable, invalid-JSON and wrong-shape files exit 2 with
       cases.push([name, label, args.map((a) => a === "FILE" ? path : a)]);
     }
   }
+  // Files that are not small regular files: reading them must neither hang (/dev/zero, a FIFO) nor eat memory.
+  const fifo = `${dir.path}/pipe.json`;
+  assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0, "mkfifo failed");
+  const big = await file("big.json", JSON.stringify({ password: "x".repeat(1 << 21) }));
+  for (const [name, args] of targets) {
+    for (const [label, path] of [["/dev/zero", "/dev/zero"], ["a FIFO", fifo], ["a 2 MiB file", big]]) {
+      cases.push([name, label, args.map((a) => a === "FILE" ? path : a)]);
+    }
+  }
+  cases.push(["new_group_webhook.ts", "/dev/zero as secret file", [
+    ...BASE["new_group_webhook.ts"](files),
+    "--secret-file",
+    "/dev/zero",
+  ]]);
   for (const [name, label, value] of shapes) {
     const path = await file(`${name}-${label}.json`, JSON.stringify(value));
     const args = targets.find(([n]) => n === name)![1];
@@ -433,6 +447,25 @@ Deno.test("bad input in a real process: credentials, base URL and permissions gi
       env: { ...none, FIVETRAN_CONFIG: await config("shape.json", '{"api_key": "k", "api_secret": "s"}') },
       code: 2,
       reason: /^Expected FIVETRAN_CONFIG file .* to look like \{"fivetran"/,
+    },
+    {
+      what: "FIVETRAN_CONFIG=/dev/zero",
+      flags: all,
+      args: status,
+      env: { ...none, FIVETRAN_CONFIG: "/dev/zero" },
+      code: 2,
+      reason: /^Cannot read FIVETRAN_CONFIG file '\/dev\/zero': expected a regular file, got a character device$/,
+    },
+    {
+      what: "a FIVETRAN_CONFIG with a numeric api_key",
+      flags: all,
+      args: status,
+      env: {
+        ...none,
+        FIVETRAN_CONFIG: await config("numeric.json", '{"fivetran": {"api_key": 42, "api_secret": "s"}}'),
+      },
+      code: 2,
+      reason: /^Expected "api_key" in FIVETRAN_CONFIG file .* to be a string, got a number$/,
     },
     {
       what: "a missing FIVETRAN_CONFIG file",
