@@ -310,6 +310,31 @@ Deno.test("table_sync.ts explains a 409 (a sync cannot start now) and exits 1", 
   });
 });
 
+Deno.test("table_sync.ts gives each 409 its own advice: unpause a paused connection, fix a broken setup", async () => {
+  await withSandbox(async (sb) => {
+    const cases: [string, RegExp][] = [
+      [
+        DEMO.pausedConnectionId,
+        /is paused; unpause it.*\); unpause it first \(deno run -P recipes\/pause\.ts --connection-id sleepy_walrus --resume\)/,
+      ],
+      [DEMO.certBrokenConnectionId, /is broken; fix its setup.*\); fix its setup first/],
+    ];
+    for (const [id, advice] of cases) {
+      const config = await get<{ schemas: Record<string, { tables: Record<string, unknown> }> }>(
+        sb,
+        `connections/${id}/schemas`,
+      );
+      const [schema, s] = Object.entries(config.schemas)[0];
+      const table = Object.keys(s.tables)[0];
+      const r = await runRecipe(tableSync, ["--connection-id", id, "--table", `${schema}.${table}`, "--yes"], sb);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, advice);
+      assert.doesNotMatch(r.stderr, /wait for the running sync/);
+    }
+    assert.deepEqual(mutating(sb).map((e) => e.status), [409, 409]);
+  });
+});
+
 Deno.test("table_sync.ts --dry-run prints the request and sends nothing; --json parses", async () => {
   await withSandbox(async (sb) => {
     const args = ["--connection-id", DEMO.renamedConnectionId, "--table", "sales.Orders"];
