@@ -50,7 +50,8 @@ interface Connection {
 
 interface Copied {
   id?: string;
-  schema?: "copied" | "none" | "pre-created";
+  /** What of the schema config reached the copy. */
+  schema?: SchemaCopy["how"] | "none";
 }
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
@@ -218,8 +219,8 @@ export const main = defineRecipe({
         ctx.log.write("info", `copy_connector.ts: copied ${sourceId} to group ${groupId} as ${id}`);
         if (!schemaBody) return { status: "done", detail: `created ${id}`, value: { id, schema: "none" } };
         try {
-          const how = await copySchemaConfig(ctx, call, id, schemaBody);
-          return { status: "done", detail: `created ${id}, schema config ${how}`, value: { id, schema: how } };
+          const { how, detail } = await copySchemaConfig(ctx, call, id, schemaBody);
+          return { status: "done", detail: `created ${id}, ${detail}`, value: { id, schema: how } };
         } catch (error) {
           throw new Error(
             `created ${id}, but its schema config was not copied: ${scrubText((error as Error).message, secretValues)}`,
@@ -394,16 +395,24 @@ async function sourceSchemaConfig(ctx: RecipeContext, id: string): Promise<Obj |
   };
 }
 
+/** What {@link copySchemaConfig} applied: all of it, part of it, only the schema change handling, or nothing. */
+interface SchemaCopy {
+  how: "copied" | "partly copied" | "handling only" | "not copied" | "pre-created";
+  /** For the summary, e.g. "schema config copied: 2 schemas, 14 tables". */
+  detail: string;
+}
+
 /**
  * Applies the source's schema config to the new connection: PATCH when it already has one (restricted to the
  * schemas, tables and columns it knows, with a warning naming the rest), POST (pre-create) when it has none yet.
+ * Says what was applied: a PATCH that keeps none of the source's schemas is not reported as a copy.
  */
 async function copySchemaConfig(
   ctx: RecipeContext,
   call: <T>(method: HttpMethod, endpoint: string, payload?: unknown) => Promise<Envelope<T>>,
   id: string,
   body: Obj,
-): Promise<"copied" | "pre-created"> {
+): Promise<SchemaCopy> {
   let target: SchemaConfig | undefined;
   try {
     target = (await ctx.client.request<SchemaConfig>("GET", `connections/${id}/schemas`)).data;
@@ -412,7 +421,7 @@ async function copySchemaConfig(
   }
   if (!target?.schemas || Object.keys(target.schemas).length === 0) {
     await call("POST", `connections/${id}/schemas`, body);
-    return "pre-created";
+    return { how: "pre-created", detail: `schema config pre-created (${counted(body.schemas as Obj)})` };
   }
   const skipped: string[] = [];
   const schemas: Obj = {};
@@ -447,8 +456,34 @@ async function copySchemaConfig(
       }${skipped.length > 10 ? ", ..." : ""}`,
     );
   }
+  const kept = counted(schemas);
+  const handling = typeof body.schema_change_handling === "string" ? body.schema_change_handling : undefined;
+  const left = skipped.length ? `; ${skipped.length} item${skipped.length === 1 ? "" : "s"} left as they are` : "";
+  if (Object.keys(schemas).length === 0) {
+    if (!handling) {
+      return { how: "not copied", detail: `schema config not copied: it has none of the source's schemas` };
+    }
+    await call("PATCH", `connections/${id}/schemas`, { schema_change_handling: handling });
+    return {
+      how: "handling only",
+      detail: `schema config not copied (it has none of the source's schemas); only schema_change_handling ${handling}`,
+    };
+  }
   await call("PATCH", `connections/${id}/schemas`, { ...body, schemas });
-  return "copied";
+  return {
+    how: skipped.length ? "partly copied" : "copied",
+    detail: `schema config ${skipped.length ? "partly copied" : "copied"} (${kept})${left}`,
+  };
+}
+
+/** "2 schemas, 14 tables" of a schema config request's `schemas`. */
+function counted(schemas: Obj): string {
+  const n = Object.keys(schemas).length;
+  const tables = Object.values(schemas).reduce(
+    (sum: number, s) => sum + Object.keys((s as { tables?: Obj }).tables ?? {}).length,
+    0,
+  );
+  return `${n} schema${n === 1 ? "" : "s"}, ${tables} table${tables === 1 ? "" : "s"}`;
 }
 
 /** The connection in `groupId` that uses `schema`, if any. */

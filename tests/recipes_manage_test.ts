@@ -795,6 +795,56 @@ Deno.test("copy_connector.ts copies service, settings, secrets and schema config
   }
 });
 
+Deno.test("copy_connector.ts reports what of the schema config was copied, not 'copied' after sending no schemas", async () => {
+  const sb = await startSandbox(); // the demo account, as the README's readers have it
+  try {
+    // The README's example: the copies get a schema config without the source's schemas (sales, public).
+    const r = await runRecipe(copyConnector, [
+      "--connection-id",
+      DEMO.renamedConnectionId,
+      "--to-group",
+      DEMO.marketingGroupId,
+      "--secrets",
+      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
+    ], sb);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /schema config copied/);
+    assert.match(
+      r.stderr,
+      /done — created \w+, schema config not copied \(it has none of the source's schemas\); only schema_change_handling ALLOW_COLUMNS/,
+    );
+    assert.match(r.stderr, /does not have 2 of the source's schema items; left as they are: sales, public/);
+    const patch = mutations(sb).find((e) => e.method === "PATCH")!;
+    assert.deepEqual(patch.body, { schema_change_handling: "ALLOW_COLUMNS" }, "no empty schemas object is sent");
+  } finally {
+    await sb.close();
+  }
+  // Where the copy has some of them, what was applied is counted.
+  const seeded = await sandbox();
+  try {
+    const r = await runRecipe(copyConnector, [
+      "--connection-id",
+      DEMO.renamedConnectionId,
+      "--to-group",
+      DEMO.marketingGroupId,
+      "--secrets",
+      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
+    ], seeded);
+    assert.equal(r.code, 0, r.stderr);
+    const patch = mutations(seeded).find((e) => e.method === "PATCH")!;
+    const schemas = (patch.body as { schemas: Record<string, { tables?: object }> }).schemas;
+    const tables = Object.values(schemas).reduce((n, s) => n + Object.keys(s.tables ?? {}).length, 0);
+    const n = Object.keys(schemas).length;
+    assert.ok(n > 0);
+    assert.match(
+      r.stderr,
+      new RegExp(`schema config partly copied \\(${n} schemas?, ${tables} tables?\\); \\d+ items? left as they are`),
+    );
+  } finally {
+    await seeded.close();
+  }
+});
+
 Deno.test("copy_connector.ts refuses when a masked secret is not supplied, naming the key, not a value", async () => {
   const sb = await sandbox();
   const wrong = await tempJson({ password: DB_PASSWORD });
