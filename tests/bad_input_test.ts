@@ -313,6 +313,34 @@ Deno.test("bad input: out-of-range limits, counts and durations exit 2 with one 
   }
 });
 
+Deno.test("bad input: --poll-interval under 1 s against a real account, or under 0.01 s against the sandbox, exits 2 and sends nothing", async () => {
+  await using dir = await tempDir();
+  const files = await writeFiles(dir.path);
+  await using sandbox = await startSandbox();
+  const all = await recipes();
+  // A host that is not loopback: the floor is checked before any request, so nothing is sent (nor resolved).
+  const real: Target = { apiKey: "k", apiSecret: "s", baseUrl: "https://atlas-poll-floor.invalid/v1" };
+  const waits: [string, string[]][] = [
+    ["pause.ts", ["--connection-id", C, "--sync", "--wait"]],
+    ["run_transformation.ts", [...BASE["run_transformation.ts"](files), "--wait"]],
+  ];
+  for (const [name, args] of waits) {
+    for (const v of ["0.001", "0.5", "0.999"]) {
+      const run = await runRecipe(all.get(name)!, [...args, "--poll-interval", v], real);
+      assertReason(
+        run,
+        2,
+        /^Expected --poll-interval to be at least 1 s against atlas-poll-floor\.invalid \(shorter only against a loopback sandbox\)/,
+        `${name} --poll-interval ${v} against a real account`,
+      );
+    }
+    const seq = lastSeq(sandbox);
+    const run = await runRecipe(all.get(name)!, [...args, "--poll-interval", "0.001"], sandbox);
+    assertReason(run, 2, /^Expected --poll-interval to be at least 0\.01 s/, `${name} --poll-interval 0.001`);
+    assert.equal(sandbox.journal(seq).length, 0, `${name} sent a request`);
+  }
+});
+
 Deno.test("bad input: a non-JSON error body, an HTML 200 and an unreachable base URL exit 1 with one line", async () => {
   await using dir = await tempDir();
   const files = await writeFiles(dir.path);
