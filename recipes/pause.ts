@@ -97,7 +97,11 @@ export const main = defineRecipe({
     force: { type: "boolean", description: "With --sync: restart a sync that is already running" },
     wait: { type: "boolean", description: "With --sync: wait for each sync to finish" },
     timeout: { type: "string", valueName: "S", description: "With --wait: give up after S seconds (default 3600)" },
-    "poll-interval": { type: "string", valueName: "S", description: "With --wait: poll every S seconds (default 15; at least 1 unless the API is a loopback sandbox)" },
+    "poll-interval": {
+      type: "string",
+      valueName: "S",
+      description: "With --wait: poll every S seconds (default 15; at least 1 unless the API is a loopback sandbox)",
+    },
     ...BULK_FLAGS,
   },
   mutates: true,

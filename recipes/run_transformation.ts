@@ -67,7 +67,11 @@ export const main = defineRecipe({
     "full-refresh": { type: "boolean", description: "Rebuild incremental models from scratch" },
     wait: { type: "boolean", description: "Wait for a final status; exit 1 unless it succeeded" },
     timeout: { type: "string", valueName: "S", description: "With --wait: give up after S seconds (default 3600)" },
-    "poll-interval": { type: "string", valueName: "S", description: "With --wait: seconds between polls (default 10; at least 1 unless the API is a loopback sandbox)" },
+    "poll-interval": {
+      type: "string",
+      valueName: "S",
+      description: "With --wait: seconds between polls (default 10; at least 1 unless the API is a loopback sandbox)",
+    },
     "allow-partial": { type: "boolean", description: "With --wait: PARTIALLY_SUCCEEDED counts as success" },
   },
   mutates: true,
