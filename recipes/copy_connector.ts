@@ -21,6 +21,7 @@ import { AtlasError, type Envelope, type HttpMethod } from "../lib/client.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
+import { isLostAnswer, lookUpLostCreate, lostHow } from "./_lost_create.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
@@ -203,13 +204,36 @@ export const main = defineRecipe({
           const created = await call<{ id?: string }>("POST", "connections", body);
           id = created.data?.id;
         } catch (error) {
-          const message = scrubText((error as Error).message, secretValues);
-          if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
+          if (!isLostAnswer(error)) throw new Error(scrubText((error as Error).message, secretValues));
+          // No clear answer (5xx, network, timeout): look for the copy (same schema in that group).
+          const outcome = await lookUpLostCreate(ctx, error, {
+            request: `POST connections (group ${groupId})`,
+            what: `copy in group ${groupId} (schema ${source.schema})`,
+            lookup: `GET groups/${groupId}/connections`,
+            find: () => findCopy(ctx, groupId, source.schema),
+            describe: (c) => `connection ${c.id} (${c.service}, schema ${source.schema})`,
+            // A rerun looks for the copy first and never creates it twice: it is the check.
+            check: "run the same command again (it looks for the copy first and never creates it twice)",
+          });
+          // (Short: the bulk summary cuts long reasons. A rerun looks for the copy first, so it is the check.)
+          if (outcome.state === "absent") {
             throw new Error(
-              `${message} (no clear answer: the copy may exist; a rerun finds it and does not create it twice)`,
+              `not created: the answer to POST connections was lost (${lostHow(error)}) and ` +
+                `GET groups/${groupId}/connections shows no copy; running the same command again is safe`,
             );
           }
-          throw new Error(message);
+          if (outcome.state === "unknown") {
+            throw new Error(
+              `outcome unknown: the answer to POST connections was lost and the check (GET groups/${groupId}/connections) ` +
+                "failed too; run the same command again: it looks for the copy first and never creates it twice",
+            );
+          }
+          if (outcome.found.service !== source.service) {
+            throw new Error(
+              `schema '${source.schema}' is used there by ${outcome.found.service} connection ${outcome.found.id}`,
+            );
+          }
+          id = outcome.found.id;
         }
         if (ctx.dryRun) {
           if (schemaBody) ctx.out.call("PATCH", "connections/NEW_CONNECTION_ID/schemas", schemaBody);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { DEMO, type Sandbox, startSandbox } from "../lib/sandbox/mod.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { runRecipe, type RunResult, type Target } from "./_harness.ts";
-import { ROOT, runDeno, startServer, tempDir } from "./_server.ts";
+import { type Received, ROOT, runDeno, startServer, tempDir } from "./_server.ts";
 import { fastSleep, isMutating } from "./_scale.ts";
 
 const RECIPES = new URL("../recipes/", import.meta.url);
@@ -402,6 +402,131 @@ Deno.test("bad input: a non-JSON error body, an HTML 200 and an unreachable base
   }
   // Retries were made (the 502 is retried as the client defines), then the one line.
   assert.ok(proxy.requests.length > single.length * 2);
+});
+
+/**
+ * A hostile front for a sandbox: it forwards every request, except that the `lose`-th create (POST) gets no
+ * answer (held until the test ends, so the client times out). `before`: the POST is never forwarded (nothing is
+ * created); `after`: it is forwarded, then its answer is held (the item exists); `all`: never forwarded, and
+ * every later request hangs too (the lookup fails: the outcome is unknown).
+ */
+function losingFront(sandbox: Sandbox, mode: "before" | "after" | "all", lose = 1) {
+  let posts = 0;
+  let lost = false;
+  const forward = async (r: Received) => {
+    const answer = await fetch(`${sandbox.baseUrl.replace(/\/v1$/, "")}${r.target}`, {
+      method: r.method,
+      headers: r.headers,
+      ...(r.body ? { body: r.body } : {}),
+    });
+    return new Response(await answer.text(), { status: answer.status, headers: answer.headers });
+  };
+  return startServer([], {
+    fallback: async (r) => {
+      if (lost && mode === "all") return { hang: true };
+      if (r.method === "POST" && !/\/(sync|test|reload|cancel)$/.test(r.url.pathname) && ++posts === lose) {
+        lost = true;
+        if (mode === "after") await (await forward(r)).text();
+        return { hang: true };
+      }
+      return await forward(r);
+    },
+  });
+}
+
+Deno.test("a create whose answer is lost says so, what it checked, and what to run: created, not created or unknown", async () => {
+  await using dir = await tempDir();
+  const files = await writeFiles(dir.path);
+  const all = await recipes();
+  // recipe, arguments, which create loses its answer, and what each outcome says (last stderr line or a line).
+  const creates: { name: string; args: string[]; lose?: number; absent: RegExp; exists: RegExp; unknown: RegExp }[] = [
+    {
+      name: "new_team.ts",
+      args: ["--name", "lost_team"],
+      absent:
+        /^Not created: the answer to POST teams was lost \(it timed out\), and GET teams \(by name\) shows no team named lost_team; nothing was created, so running the same command again is safe$/,
+      exists: /^Created after all: GET teams \(by name\) shows team \w+ named lost_team, so POST teams went through/,
+      unknown:
+        /^Outcome unknown: the answer to POST teams was lost \(it timed out\) and the check \(GET teams \(by name\)\) failed too \(.*\); the team named lost_team may or may not exist\. Check with: curl -u "\$FIVETRAN_API_KEY:\$FIVETRAN_API_SECRET" http:\/\/127\.0\.0\.1:\d+\/v1\/teams — before running this again$/,
+    },
+    {
+      name: "new_user.ts",
+      args: ["--email", "lost@example.com", "--given-name", "Lost", "--family-name", "Answer"],
+      absent: /^Not created: .*GET users \(by email\) shows no user with email lost@example\.com/,
+      exists: /^Created after all: GET users \(by email\) shows user \w+ with email lost@example\.com/,
+      unknown: /^Outcome unknown: the answer to POST users was lost .*Check with: curl .*\/v1\/users — /,
+    },
+    {
+      name: "new_group_webhook.ts",
+      args: ["--group-id", G, "--url", "https://hooks.example.com/lost", "--event", "sync_end"],
+      absent: /^Not created: the answer to POST webhooks\/group\/hollow_cedar was lost .*shows no webhook of group/,
+      exists: /^Created after all: GET webhooks \(by group, URL and events\) shows webhook \w+/,
+      unknown: /^Outcome unknown: .*Check with: curl .*\/v1\/webhooks — /,
+    },
+    {
+      name: "new_group_destination.ts",
+      args: ["--name", "lost_group", "--config", files.destinationConfig],
+      absent: /^Not created: the answer to POST groups was lost .*shows no group named lost_group/,
+      exists: /^Created after all: GET groups \(by name\) shows group \w+ named lost_group/,
+      unknown: /^Outcome unknown: the answer to POST groups was lost .*Check with: curl .*\/v1\/groups — /,
+    },
+    {
+      name: "new_group_destination.ts",
+      args: ["--name", "lost_dest", "--config", files.destinationConfig],
+      lose: 2,
+      absent: /^Not created: the answer to POST destinations was lost .*shows no destination of group \w+/,
+      exists: /^Created after all: GET destinations\/\w+ shows the snowflake destination of group/,
+      unknown:
+        /^Outcome unknown: the answer to POST destinations was lost .*Check with: curl .*\/v1\/destinations\/\w+ — /,
+    },
+    {
+      name: "create_connector.ts",
+      args: ["--group-id", G, "--config", files.createConfig, "--schema", "lost_a"],
+      absent:
+        /^Not created: the answer to POST connections \(schema lost_a\) was lost, and GET groups\/hollow_cedar\/connections shows no connection with schema lost_a; running the same command again is safe$/,
+      exists: /^Created after all: GET groups\/hollow_cedar\/connections shows connection \w+ \(schema lost_a\)/,
+      unknown:
+        /^Outcome unknown: the answer to POST connections \(schema lost_a\) was lost .*Check with: curl .*\/v1\/groups\/hollow_cedar\/connections — /,
+    },
+    {
+      name: "copy_connector.ts",
+      args: BASE["copy_connector.ts"](files),
+      absent:
+        /^amber_falcon: failed — not created: the answer to POST connections was lost \(it timed out\) and GET groups\/amber_falcon\/connections shows no copy; running the same command again is safe$/,
+      exists: /^Created after all: GET groups\/amber_falcon\/connections shows connection \w+/,
+      unknown:
+        /^amber_falcon: failed — outcome unknown: the answer to POST connections was lost and the check \(GET groups\/amber_falcon\/connections\) failed too; run the same command again: it looks for the copy first and never creates it twice$/,
+    },
+  ];
+  const runs = creates.flatMap((c) =>
+    (["before", "after", "all"] as const).map(async (mode) => {
+      await using sandbox = await startSandbox();
+      await using front = losingFront(sandbox, mode, c.lose);
+      const target = { apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, baseUrl: front.baseUrl };
+      const run = await runRecipe(all.get(c.name)!, c.args, target, {
+        clientOptions: { timeout: 250, maxRetries: 1 },
+      });
+      const output = `${c.name} (${mode}, create ${
+        c.lose ?? 1
+      } lost)\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`;
+      // Said plainly, at once: the answer was lost and the item may or may not exist (before the lookup).
+      assert.match(
+        run.stderr,
+        /(The answer to POST \S+ (\(.*\) )?was lost \(it timed out.*may or may not exist; checking with )/,
+        output,
+      );
+      const expected = mode === "before" ? c.absent : mode === "after" ? c.exists : c.unknown;
+      assert.ok(
+        lines(`${run.stdout}\n${run.stderr}`).some((l) => expected.test(l)),
+        `${output}\n--- expected: ${expected}`,
+      );
+      assert.equal(run.code, mode === "after" ? 0 : 1, output);
+      // A create is never sent twice.
+      const posts = sandbox.journal().filter((e) => e.method === "POST");
+      assert.equal(new Set(posts.map((e) => e.path)).size, posts.length, `${output}\na create was repeated`);
+    })
+  );
+  await Promise.all(runs);
 });
 
 Deno.test("bad input in a real process: credentials, base URL and permissions give one line and exit 2", async () => {
