@@ -203,6 +203,20 @@ Deno.test("bad input: unreadable, invalid-JSON and wrong-shape files exit 2 with
       cases.push([name, label, args.map((a) => a === "FILE" ? path : a)]);
     }
   }
+  const bytes = async (name: string, content: number[]) => {
+    await Deno.writeFile(`${dir.path}/${name}`, new Uint8Array(content));
+    return `${dir.path}/${name}`;
+  };
+  const readOnly = async (name: string) => {
+    const path = await file(name, "SELECT CustomerID FROM sales.Orders;\n");
+    await Deno.chmod(path, 0o444);
+    return path;
+  };
+  const sparse = async (name: string, size: number) => {
+    const path = await file(name, "");
+    await Deno.truncate(path, size);
+    return path;
+  };
   // Files that are not small regular files: reading them must neither hang (/dev/zero, a FIFO) nor eat memory.
   const fifo = `${dir.path}/pipe.json`;
   assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0, "mkfifo failed");
@@ -235,6 +249,16 @@ Deno.test("bad input: unreadable, invalid-JSON and wrong-shape files exit 2 with
     ]],
     ["sql_writer.ts", "missing SQL file", ["--connection-id", C, "--file", `${dir.path}/nope.sql`]],
     ["sql_writer.ts", "a folder as SQL file", ["--connection-id", C, "--file", dir.path]],
+    ["sql_writer.ts", "a FIFO as SQL file", ["--connection-id", C, "--file", fifo]],
+    ["sql_writer.ts", "/dev/zero as SQL file", ["--connection-id", C, "--file", "/dev/zero"]],
+    ["sql_writer.ts", "a SQL file that is not UTF-8", [
+      "--connection-id",
+      C,
+      "--file",
+      await bytes("latin1.sql", [0x2d, 0x2d, 0xe9, 0x0a]),
+    ]],
+    ["sql_writer.ts", "a read-only SQL file", ["--connection-id", C, "--file", await readOnly("ro.sql")]],
+    ["sql_writer.ts", "a SQL file over 512 MiB", ["--connection-id", C, "--file", await sparse("huge.sql", 600 << 20)]],
     [
       "pause.ts",
       "progress file of another operation",
