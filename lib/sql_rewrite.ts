@@ -155,8 +155,16 @@ function tokenize(sql: string, backslashEscapes: boolean): Token[] {
   const tokens: Token[] = [];
   const n = sql.length;
   let i = 0;
-  const push = (type: TokenType, start: number, end: number, extra: Partial<Token> = {}) => {
-    tokens.push({ type, text: sql.slice(start, end), start, ...extra });
+  // Every token has the same fields (one object shape), set without spreading an options object.
+  const push = (type: TokenType, start: number, end: number, extra?: Partial<Token>) => {
+    tokens.push({
+      type,
+      text: sql.slice(start, end),
+      start,
+      value: extra?.value,
+      quote: extra?.quote,
+      unterminated: extra?.unterminated,
+    });
   };
   const lastSignificant = (): Token | undefined => {
     for (let k = tokens.length - 1; k >= 0; k--) {
@@ -650,16 +658,19 @@ export function rewriteSql(sql: string, mapping: NameMapping, options: RewriteOp
     }
   }
   if (changes.length === 0) return { sql, changes, warnings };
+  // The text between replaced tokens is copied as is (one slice each), not token by token.
   const out: string[] = [];
-  for (const token of tokens) {
-    const entry = replaced.get(token);
-    if (!entry) out.push(token.text);
-    else if (entry.whole !== undefined) out.push(entry.whole);
+  let copied = 0;
+  for (const [token, entry] of [...replaced].sort((x, y) => x[0].start - y[0].start)) {
+    out.push(sql.slice(copied, token.start));
+    if (entry.whole !== undefined) out.push(entry.whole);
     else {
       const segments = (token.value ?? "").split(".").map((s, i) => entry.segments?.get(i) ?? s);
       out.push(quoteAs("`", segments.join(".")));
     }
+    copied = token.start + token.text.length;
   }
+  out.push(sql.slice(copied));
   return { sql: out.join(""), changes, warnings };
 }
 

@@ -74,6 +74,7 @@ export async function checkWritable(target: SqlTarget): Promise<void> {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`Cannot write '${target.given}': its folder '${folder}' cannot be read (${firstLine(error)})`);
   }
+  await checkBackup(`${target.path}.bak`);
   const mode = target.mode;
   if (mode !== null && !mayWrite(mode, await ownerOf(target.path))) {
     throw new UsageError(
@@ -85,6 +86,19 @@ export async function checkWritable(target: SqlTarget): Promise<void> {
     throw new UsageError(
       `Cannot write '${target.given}': its folder '${folder}' is read-only (mode ${octal(folderInfo.mode)}), ` +
         "and the file is replaced by a new one written next to it; nothing was changed",
+    );
+  }
+}
+
+/** Refuses a backup path (`PATH.bak`) that is a link, folder or other non-file: it would be written through. */
+export async function checkBackup(backup: string): Promise<void> {
+  const existing = await Deno.lstat(backup).catch((error) => {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    return undefined;
+  });
+  if (existing && !existing.isFile) {
+    throw new UsageError(
+      `Cannot write the backup '${backup}': it exists and is not a regular file; nothing was changed`,
     );
   }
 }

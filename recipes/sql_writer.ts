@@ -36,7 +36,7 @@ import {
   type TableRef,
 } from "../lib/sql_rewrite.ts";
 import { DiffStream } from "./_sql_diff.ts";
-import { checkWritable, digestOf, readPieces, resolveSqlFile, type SqlTarget } from "./_sql_file.ts";
+import { checkBackup, checkWritable, digestOf, readPieces, resolveSqlFile, type SqlTarget } from "./_sql_file.ts";
 import { renderTable } from "../lib/table.ts";
 import type { ColumnsData, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
@@ -161,6 +161,7 @@ class AtomicWriter {
       if (await digestOf(target.path) !== digest) {
         throw new UsageError(`'${target.given}' changed while it was being rewritten; nothing was written, run again`);
       }
+      await checkBackup(backup); // (checked before the first request too; the folder may have changed since)
       await Deno.copyFile(target.path, backup);
       await Deno.rename(this.#tmp!, target.path);
       this.#tmp = undefined;

@@ -854,6 +854,18 @@ Deno.test("sql_writer.ts writes through a symbolic link to its target, leaving t
         "orders.sql",
         "orders.sql.bak",
       ]);
+      // A backup path that is a link is not written through (it would damage the file it points to).
+      const other = join(dir, "other.sql");
+      await Deno.writeTextFile(other, "keep me");
+      await Deno.writeTextFile(path, SQL);
+      await Deno.remove(`${path}.bak`);
+      await Deno.symlink("other.sql", `${path}.bak`);
+      assertOneLine(
+        await runRecipe(sqlWriter, ["--connection-id", DEMO.renamedConnectionId, "--file", path], sb),
+        /^Cannot write the backup '.*orders\.sql\.bak': it exists and is not a regular file; nothing was changed$/,
+      );
+      assert.equal(await Deno.readTextFile(other), "keep me");
+      assert.equal(await Deno.readTextFile(path), SQL);
     });
   });
 });
