@@ -1,4 +1,4 @@
-// Private helpers shared by the user and team recipes.
+// Private helpers shared by the recipes: account roles and create fields (user, team), the poll-interval floor.
 import { type RecipeContext, UsageError } from "../lib/recipe.ts";
 
 /** Checks the role against the account roles the API lists; skips the check (with a warning) if it cannot list them. */
