@@ -8,6 +8,8 @@
  * @module
  */
 
+import { readSmallTextFile } from "./_read_file.ts";
+
 /**
  * The real API's base URL.
  *
@@ -83,7 +85,7 @@ export interface LoadConfigOptions {
   /**
    * Reads the `FIVETRAN_CONFIG` file.
    *
-   * @default {Deno.readTextFileSync}
+   * @default {a reader that refuses anything but a regular file of at most 1 MiB}
    */
   readTextFile?: (path: string) => string;
 }
@@ -102,7 +104,7 @@ export interface LoadConfigOptions {
  * ```
  */
 export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
-  const { env = Deno.env, readTextFile = Deno.readTextFileSync } = options;
+  const { env = Deno.env, readTextFile = readSmallTextFile } = options;
   const get = (name: string): string | undefined => {
     const value = typeof env.get === "function"
       ? (env as { get(name: string): string | undefined }).get(name)
@@ -204,6 +206,16 @@ function readConfigFile(
       `Expected FIVETRAN_CONFIG file '${path}' to look like {"fivetran": {"api_key": "...", "api_secret": "..."}}`,
     );
   }
-  const pick = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-  return { apiKey: pick(section.api_key), apiSecret: pick(section.api_secret) };
+  const pick = (field: string) => {
+    const v = section[field];
+    if (v !== undefined && v !== null && typeof v !== "string") {
+      throw new ConfigError(
+        `Expected "${field}" in FIVETRAN_CONFIG file '${path}' to be a string, got ${
+          Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`
+        }`,
+      );
+    }
+    return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+  };
+  return { apiKey: pick("api_key"), apiSecret: pick("api_secret") };
 }

@@ -17,6 +17,7 @@ import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
+import { readSmallTextFile } from "./_read_file.ts";
 
 /**
  * Exit code: done.
@@ -562,7 +563,7 @@ export function permissionMessage(error: Error): string {
 function readText(path: string, what: string): string {
   if (!path) throw new UsageError(`Expected a path for the ${what} file, got ''`);
   try {
-    return Deno.readTextFileSync(path);
+    return readSmallTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`Cannot read ${what} file '${path}': ${firstLine(error)}`);

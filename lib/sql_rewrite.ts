@@ -124,12 +124,47 @@ const NUMBER = /0x[0-9a-f]+|(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/iy;
 const STRING_PREFIXES = new Set(["n", "e", "x", "b", "r", "br", "rb"]);
 const BRACKET_CONTENT = /^[^[\n\r'",()]+$/;
 
+// Character classes with an ASCII fast path (the regular expressions decide the rest, as before).
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(c));
+}
+
+function isDigit(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}
+
+function isWordStart(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+  return WORD_START.test(c);
+}
+
+function isWordPart(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) {
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 ||
+      code === 36;
+  }
+  return WORD_PART.test(c);
+}
+
 function tokenize(sql: string, backslashEscapes: boolean): Token[] {
   const tokens: Token[] = [];
   const n = sql.length;
   let i = 0;
-  const push = (type: TokenType, start: number, end: number, extra: Partial<Token> = {}) => {
-    tokens.push({ type, text: sql.slice(start, end), start, ...extra });
+  // Every token has the same fields (one object shape), set without spreading an options object.
+  const push = (type: TokenType, start: number, end: number, extra?: Partial<Token>) => {
+    tokens.push({
+      type,
+      text: sql.slice(start, end),
+      start,
+      value: extra?.value,
+      quote: extra?.quote,
+      unterminated: extra?.unterminated,
+    });
   };
   const lastSignificant = (): Token | undefined => {
     for (let k = tokens.length - 1; k >= 0; k--) {
@@ -161,9 +196,9 @@ function tokenize(sql: string, backslashEscapes: boolean): Token[] {
   while (i < n) {
     const c = sql[i];
     const next = sql[i + 1];
-    if (/\s/.test(c)) {
+    if (isSpace(c)) {
       let j = i + 1;
-      while (j < n && /\s/.test(sql[j])) j++;
+      while (j < n && isSpace(sql[j])) j++;
       push("space", i, j);
       i = j;
     } else if (c === "-" && next === "-") {
@@ -207,35 +242,35 @@ function tokenize(sql: string, backslashEscapes: boolean): Token[] {
         const j = end === -1 ? n : end + tag[0].length;
         push("string", i, j);
         i = j;
-      } else if (next !== undefined && /\d/.test(next)) {
+      } else if (next !== undefined && isDigit(next)) {
         let j = i + 1;
-        while (j < n && /\d/.test(sql[j])) j++;
+        while (j < n && isDigit(sql[j])) j++;
         push("param", i, j);
         i = j;
       } else {
         push("punct", i, i + 1);
         i++;
       }
-    } else if ((c === "@" || c === "#") && next !== undefined && (WORD_START.test(next) || next === "@")) {
+    } else if ((c === "@" || c === "#") && next !== undefined && (isWordStart(next) || next === "@")) {
       let j = i + 1;
-      while (j < n && (sql[j] === "@" || WORD_PART.test(sql[j]))) j++;
+      while (j < n && (sql[j] === "@" || isWordPart(sql[j]))) j++;
       push("param", i, j);
       i = j;
     } else if (c === "?") {
       push("param", i, i + 1);
       i++;
     } else if (
-      /\d/.test(c) || (c === "." && next !== undefined && /\d/.test(next) && !isNameToken(lastSignificant()))
+      isDigit(c) || (c === "." && next !== undefined && isDigit(next) && !isNameToken(lastSignificant()))
     ) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(sql);
       let j = i + (m ? m[0].length : 1);
-      while (j < n && WORD_PART.test(sql[j])) j++; // e.g. 1st, 2d: keep glued to the number
+      while (j < n && isWordPart(sql[j])) j++; // e.g. 1st, 2d: keep glued to the number
       push("number", i, j);
       i = j;
-    } else if (WORD_START.test(c)) {
+    } else if (isWordStart(c)) {
       let j = i + 1;
-      while (j < n && WORD_PART.test(sql[j])) j++;
+      while (j < n && isWordPart(sql[j])) j++;
       const word = sql.slice(i, j);
       const lower = word.toLowerCase();
       if (sql[j] === "'" && STRING_PREFIXES.has(lower)) {
@@ -623,16 +658,19 @@ export function rewriteSql(sql: string, mapping: NameMapping, options: RewriteOp
     }
   }
   if (changes.length === 0) return { sql, changes, warnings };
+  // The text between replaced tokens is copied as is (one slice each), not token by token.
   const out: string[] = [];
-  for (const token of tokens) {
-    const entry = replaced.get(token);
-    if (!entry) out.push(token.text);
-    else if (entry.whole !== undefined) out.push(entry.whole);
+  let copied = 0;
+  for (const [token, entry] of [...replaced].sort((x, y) => x[0].start - y[0].start)) {
+    out.push(sql.slice(copied, token.start));
+    if (entry.whole !== undefined) out.push(entry.whole);
     else {
       const segments = (token.value ?? "").split(".").map((s, i) => entry.segments?.get(i) ?? s);
       out.push(quoteAs("`", segments.join(".")));
     }
+    copied = token.start + token.text.length;
   }
+  out.push(sql.slice(copied));
   return { sql: out.join(""), changes, warnings };
 }
 
@@ -662,4 +700,39 @@ export function mentionedTables(sql: string, mapping: NameMapping, options: Rewr
     }
   }
   return found;
+}
+
+/**
+ * Where a long SQL text may be cut so that its two parts, each given to {@link rewriteSql} or
+ * {@link mentionedTables} on its own, give the same result as the whole: just after a line break that follows a
+ * `;` or `,` (outside strings and comments, with only whitespace or comments between). Such a cut is inside
+ * whitespace, and nothing on either side depends on the other: a qualified name never spans it. Used to rewrite
+ * a large file piece by piece in bounded memory.
+ *
+ * @param sql The SQL text (possibly the start of a longer one: the last token may be incomplete).
+ * @param options Dialect details.
+ * @returns The last such offset (the start of the next line), or 0 when there is none.
+ *
+ * @example Cut after the first statement
+ * ```ts
+ * import { cutPoint } from "./sql_rewrite.ts";
+ * cutPoint("SELECT 1;\nSELECT 'a;\nb' FROM t"); // 10: the `;` inside the string is no boundary
+ * ```
+ */
+export function cutPoint(sql: string, options: RewriteOptions = {}): number {
+  const { backslashEscapes = true } = options;
+  const tokens = tokenize(sql, backslashEscapes);
+  let cut = 0;
+  let boundary = false;
+  // The last token is left out: whitespace at the very end may go on in the text that follows.
+  for (let k = 0; k < tokens.length - 1; k++) {
+    const t = tokens[k];
+    if (t.type === "space") {
+      const newline = t.text.indexOf("\n");
+      if (boundary && newline !== -1) cut = t.start + newline + 1;
+    } else if (t.type !== "comment") {
+      boundary = t.type === "punct" && (t.text === ";" || t.text === ",");
+    }
+  }
+  return cut;
 }

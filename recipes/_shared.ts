@@ -1,4 +1,5 @@
-// Private helpers shared by the recipes: roles (user and team recipes), the config check before a create or update.
+// Private helpers shared by the recipes: account roles and create fields (user, team), the poll-interval floor, the
+// config check before a create or update.
 import { type RecipeContext, UsageError } from "../lib/recipe.ts";
 import type { ConfigCheckOptions, ServiceKind } from "../lib/spec/validate.ts";
 
@@ -102,4 +103,26 @@ export function stringFields(
     if (value !== undefined) out[field] = value;
   }
   return out;
+}
+
+/** The shortest `--poll-interval` against a real account, in seconds. */
+export const POLL_FLOOR_SECONDS = 1;
+/** The shortest `--poll-interval` against a loopback host (the sandbox), in seconds. */
+export const LOOPBACK_POLL_FLOOR_SECONDS = 0.01;
+
+/**
+ * Refuses a `--poll-interval` below {@link POLL_FLOOR_SECONDS} unless the base URL is a loopback host (the
+ * sandbox), where down to {@link LOOPBACK_POLL_FLOOR_SECONDS} is allowed: a tiny interval against a real account
+ * is thousands of requests a minute.
+ */
+export function checkPollFloor(ctx: RecipeContext, seconds: number): void {
+  if (seconds >= POLL_FLOOR_SECONDS) return;
+  const url = new URL(ctx.client.baseUrl);
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+  if (loopback && seconds >= LOOPBACK_POLL_FLOOR_SECONDS) return;
+  throw new UsageError(
+    loopback
+      ? `Expected --poll-interval to be at least ${LOOPBACK_POLL_FLOOR_SECONDS} s, got '${seconds}'`
+      : `Expected --poll-interval to be at least ${POLL_FLOOR_SECONDS} s against ${url.host} (shorter only against a loopback sandbox), got '${seconds}'`,
+  );
 }

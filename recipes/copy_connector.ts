@@ -24,6 +24,7 @@ import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
+import { isLostAnswer, lookUpLostCreate, lostHow } from "./_lost_create.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
@@ -47,7 +48,8 @@ type Connection = Read<ConnectionAnswer> & { id: string; service: string; schema
 
 interface Copied {
   id?: string;
-  schema?: "copied" | "none" | "pre-created";
+  /** What of the schema config reached the copy. */
+  schema?: SchemaCopy["how"] | "none";
 }
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
@@ -201,13 +203,36 @@ export const main = defineRecipe({
           const created = await call<{ id?: string }>("POST", "connections", body);
           id = created.data?.id;
         } catch (error) {
-          const message = scrubText((error as Error).message, secretValues);
-          if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
+          if (!isLostAnswer(error)) throw new Error(scrubText((error as Error).message, secretValues));
+          // No clear answer (5xx, network, timeout): look for the copy (same schema in that group).
+          const outcome = await lookUpLostCreate(ctx, error, {
+            request: `POST connections (group ${groupId})`,
+            what: `copy in group ${groupId} (schema ${source.schema})`,
+            lookup: `GET groups/${groupId}/connections`,
+            find: () => findCopy(ctx, groupId, source.schema),
+            describe: (c) => `connection ${c.id} (${c.service}, schema ${source.schema})`,
+            // A rerun looks for the copy first and never creates it twice: it is the check.
+            check: "run the same command again (it looks for the copy first and never creates it twice)",
+          });
+          // (Short: the bulk summary cuts long reasons. A rerun looks for the copy first, so it is the check.)
+          if (outcome.state === "absent") {
             throw new Error(
-              `${message} (no clear answer: the copy may exist; a rerun finds it and does not create it twice)`,
+              `not created: the answer to POST connections was lost (${lostHow(error)}) and ` +
+                `GET groups/${groupId}/connections shows no copy; running the same command again is safe`,
             );
           }
-          throw new Error(message);
+          if (outcome.state === "unknown") {
+            throw new Error(
+              `outcome unknown: the answer to POST connections was lost and the check (GET groups/${groupId}/connections) ` +
+                "failed too; run the same command again: it looks for the copy first and never creates it twice",
+            );
+          }
+          if (outcome.found.service !== source.service) {
+            throw new Error(
+              `schema '${source.schema}' is used there by ${outcome.found.service} connection ${outcome.found.id}`,
+            );
+          }
+          id = outcome.found.id;
         }
         if (ctx.dryRun) {
           if (schemaBody) ctx.out.call("PATCH", "connections/NEW_CONNECTION_ID/schemas", schemaBody);
@@ -217,8 +242,8 @@ export const main = defineRecipe({
         ctx.log.write("info", `copy_connector.ts: copied ${sourceId} to group ${groupId} as ${id}`);
         if (!schemaBody) return { status: "done", detail: `created ${id}`, value: { id, schema: "none" } };
         try {
-          const how = await copySchemaConfig(ctx, call, id, schemaBody);
-          return { status: "done", detail: `created ${id}, schema config ${how}`, value: { id, schema: how } };
+          const { how, detail } = await copySchemaConfig(ctx, call, id, schemaBody);
+          return { status: "done", detail: `created ${id}, ${detail}`, value: { id, schema: how } };
         } catch (error) {
           throw new Error(
             `created ${id}, but its schema config was not copied: ${scrubText((error as Error).message, secretValues)}`,
@@ -393,16 +418,24 @@ async function sourceSchemaConfig(ctx: RecipeContext, id: string): Promise<Obj |
   };
 }
 
+/** What {@link copySchemaConfig} applied: all of it, part of it, only the schema change handling, or nothing. */
+interface SchemaCopy {
+  how: "copied" | "partly copied" | "handling only" | "not copied" | "pre-created";
+  /** For the summary, e.g. "schema config copied: 2 schemas, 14 tables". */
+  detail: string;
+}
+
 /**
  * Applies the source's schema config to the new connection: PATCH when it already has one (restricted to the
  * schemas, tables and columns it knows, with a warning naming the rest), POST (pre-create) when it has none yet.
+ * Says what was applied: a PATCH that keeps none of the source's schemas is not reported as a copy.
  */
 async function copySchemaConfig(
   ctx: RecipeContext,
   call: <T>(method: HttpMethod, endpoint: string, payload?: unknown) => Promise<Envelope<T>>,
   id: string,
   body: Obj,
-): Promise<"copied" | "pre-created"> {
+): Promise<SchemaCopy> {
   let target: SchemaConfig | undefined;
   try {
     target = (await ctx.client.request<SchemaConfig>("GET", `connections/${id}/schemas`)).data;
@@ -411,7 +444,7 @@ async function copySchemaConfig(
   }
   if (!target?.schemas || Object.keys(target.schemas).length === 0) {
     await call("POST", `connections/${id}/schemas`, body);
-    return "pre-created";
+    return { how: "pre-created", detail: `schema config pre-created (${counted(body.schemas as Obj)})` };
   }
   const skipped: string[] = [];
   const schemas: Obj = {};
@@ -446,8 +479,34 @@ async function copySchemaConfig(
       }${skipped.length > 10 ? ", ..." : ""}`,
     );
   }
+  const kept = counted(schemas);
+  const handling = typeof body.schema_change_handling === "string" ? body.schema_change_handling : undefined;
+  const left = skipped.length ? `; ${skipped.length} item${skipped.length === 1 ? "" : "s"} left as they are` : "";
+  if (Object.keys(schemas).length === 0) {
+    if (!handling) {
+      return { how: "not copied", detail: `schema config not copied: it has none of the source's schemas` };
+    }
+    await call("PATCH", `connections/${id}/schemas`, { schema_change_handling: handling });
+    return {
+      how: "handling only",
+      detail: `schema config not copied (it has none of the source's schemas); only schema_change_handling ${handling}`,
+    };
+  }
   await call("PATCH", `connections/${id}/schemas`, { ...body, schemas });
-  return "copied";
+  return {
+    how: skipped.length ? "partly copied" : "copied",
+    detail: `schema config ${skipped.length ? "partly copied" : "copied"} (${kept})${left}`,
+  };
+}
+
+/** "2 schemas, 14 tables" of a schema config request's `schemas`. */
+function counted(schemas: Obj): string {
+  const n = Object.keys(schemas).length;
+  const tables = Object.values(schemas).reduce(
+    (sum: number, s) => sum + Object.keys((s as { tables?: Obj }).tables ?? {}).length,
+    0,
+  );
+  return `${n} schema${n === 1 ? "" : "s"}, ${tables} table${tables === 1 ? "" : "s"}`;
 }
 
 /** The connection in `groupId` that uses `schema`, if any. */

@@ -19,6 +19,7 @@ import { AtlasError } from "../lib/client/errors.ts";
 import { scrubText, secretValues } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
+import { curlCheck, isLostAnswer, lostHow } from "./_lost_create.ts";
 
 /** Top-level fields of the spec's create_connection request (NewConnectorRequestV1), besides `config`/`auth`. */
 const CONNECTION_FIELDS = [
@@ -49,7 +50,7 @@ const SYNC_FREQUENCIES = [1, 5, 15, 30, 60, 120, 180, 360, 480, 720, 1440];
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 
 type SchemaField = "schema_prefix" | "schema";
-type Status = "created" | "exists" | "failed" | "conflict" | "dry-run" | "not-started";
+type Status = "created" | "exists" | "failed" | "conflict" | "dry-run" | "not-started" | "unknown";
 
 interface Result {
   schema: string;
@@ -155,7 +156,13 @@ export const main = defineRecipe({
         ctx.out.error(detail);
         const result: Result = { schema: name, status: "failed", detail };
         results.push(result);
-        if (error.status === 0 || error.status >= 500) ambiguous.push(result);
+        if (isLostAnswer(error)) {
+          ctx.out.warn(
+            `The answer to POST connections (schema ${name}) was lost (${lostHow(error)}): it may or may not exist; ` +
+              `checking with GET groups/${groupId}/connections`,
+          );
+          ambiguous.push(result);
+        }
         ctx.log.write("error", `create_connector.ts: schema ${name}: ${detail}`);
       }
     }
@@ -290,14 +297,23 @@ async function schemasInGroup(ctx: RecipeContext, groupId: string): Promise<Map<
 /** After a 5xx or network failure, the create may have happened: list the group again and say which. */
 async function settleAmbiguous(ctx: RecipeContext, groupId: string, service: string, results: Result[]) {
   ctx.out.progress(`Checking whether ${results.length} create(s) with no clear answer happened...`);
+  const lookup = `GET groups/${groupId}/connections`;
   let now: Map<string, Existing>;
   try {
     now = await schemasInGroup(ctx, groupId);
   } catch (error) {
+    if (error instanceof AtlasError && error.kind === "aborted") throw error;
+    const check = curlCheck(ctx, `groups/${groupId}/connections`);
     for (const r of results) {
-      r.detail = `${r.detail}; it may have been created — check GET groups/${groupId}/connections before re-running`;
+      r.status = "unknown";
+      r.detail = `outcome unknown: the answer was lost and the check (${lookup}) failed too`;
+      ctx.out.error(
+        `Outcome unknown: the answer to POST connections (schema ${r.schema}) was lost and the check (${lookup}) ` +
+          `failed too (${
+            (error as Error).message
+          }); it may or may not exist. Check with: ${check} — before running this again`,
+      );
     }
-    ctx.out.warn(`Could not list the group again: ${(error as Error).message}`);
     return;
   }
   for (const r of results) {
@@ -305,15 +321,26 @@ async function settleAmbiguous(ctx: RecipeContext, groupId: string, service: str
     if (found && found.service === service) {
       r.status = "created";
       r.id = found.id;
-      r.detail = "created (confirmed after the error)";
+      r.detail = "created after all (the answer was lost; the group lists it)";
       ctx.log.write("info", `create_connector.ts: connection ${found.id} schema ${r.schema} exists after an error`);
-    } else r.detail = `${r.detail}; not created`;
+      ctx.out.warn(
+        `Created after all: ${lookup} shows connection ${found.id} (schema ${r.schema}), so POST connections went ` +
+          "through (do not run it again)",
+      );
+    } else {
+      r.detail = `${r.detail}; not created (the group does not list it)`;
+      ctx.out.warn(
+        `Not created: the answer to POST connections (schema ${r.schema}) was lost, and ${lookup} shows no ` +
+          `connection with schema ${r.schema}; running the same command again is safe`,
+      );
+    }
   }
 }
 
 function report(ctx: RecipeContext, groupId: string, service: string, field: SchemaField, results: Result[]) {
   const created = results.filter((r) => r.status === "created").length;
-  const failed = results.filter((r) => ["failed", "conflict", "not-started"].includes(r.status)).length;
+  const failed = results.filter((r) => ["failed", "conflict", "not-started", "unknown"].includes(r.status)).length;
+  const unknown = results.filter((r) => r.status === "unknown").length;
   if (ctx.json) {
     ctx.out.json({ group_id: groupId, service, schema_field: `config.${field}`, dry_run: ctx.dryRun, results });
     return;
@@ -328,9 +355,9 @@ function report(ctx: RecipeContext, groupId: string, service: string, field: Sch
     ? `Dry run: ${
       results.filter((r) => r.status === "dry-run").length
     } connection(s) would be created; nothing was sent`
-    : `${created} created, ${
-      results.length - created - failed
-    } already there, ${failed} not created (of ${results.length})`;
+    : `${created} created, ${results.length - created - failed} already there, ${failed - unknown} not created${
+      unknown ? `, ${unknown} outcome unknown` : ""
+    } (of ${results.length})`;
   if (failed) ctx.out.painted("red", summary);
   else ctx.out.detail(summary);
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
+import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
@@ -23,6 +23,7 @@ import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Destination as DestinationAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 import { renderTable } from "../lib/table.ts";
+import { curlCheck, isLostAnswer, lookUpLostCreate, settleLostCreate } from "./_lost_create.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
 const DESTINATION_FIELDS = [
@@ -124,11 +125,16 @@ export const main = defineRecipe({
       try {
         response = await ctx.call<Group>("POST", "groups", { name });
       } catch (error) {
-        // No clear answer (5xx, network): the group may exist. Group names are unique, so look it up.
-        if (!(error instanceof AtlasError) || !(error.status === 0 || error.status >= 500)) throw error;
-        const found = await groupNamed(ctx, name!);
-        if (!found) throw new ExpectationError(`${error.message} (no group ${name} exists: nothing was created)`);
-        ctx.out.warn(`${error.message} — but group ${found.id} named ${name} exists: it was created`);
+        // No clear answer (5xx, network, timeout): the group may exist. Group names are unique, so look it up.
+        if (!isLostAnswer(error)) throw error;
+        const found = await settleLostCreate(ctx, error, {
+          request: "POST groups",
+          what: `group named ${name}`,
+          lookup: "GET groups (by name)",
+          find: () => groupNamed(ctx, name!),
+          describe: (g) => `group ${g.id} named ${name}`,
+          check: curlCheck(ctx, "groups"),
+        });
         response = { code: "Success", data: found };
       }
       group = ctx.dryRun ? { id: NEW_GROUP, name } : response.data ?? {};
@@ -147,13 +153,26 @@ export const main = defineRecipe({
       destination = maskSecrets(response.data ?? {});
     } catch (error) {
       if (!(error instanceof AtlasError) || error.kind === "aborted") throw error;
-      const message = scrubText(error.message, secrets);
-      const ambiguous = error.status === 0 || error.status >= 500;
-      const found = ambiguous ? await destinationOf(ctx, groupId).catch(() => undefined) : undefined;
-      if (found) {
-        ctx.out.warn(`${message} — but the destination exists (checked with GET destinations/${groupId})`);
-        destination = maskSecrets(found);
+      let message = scrubText(error.message, secrets);
+      const outcome = isLostAnswer(error)
+        ? await lookUpLostCreate(ctx, error, {
+          request: "POST destinations",
+          what: `destination of group ${groupId}`,
+          lookup: `GET destinations/${groupId}`,
+          find: () => destinationOf(ctx, groupId),
+          describe: (d) => `the ${d.service ?? ""} destination of group ${groupId}`,
+          check: curlCheck(ctx, `destinations/${groupId}`),
+        })
+        : undefined;
+      if (outcome?.state === "exists") {
+        destination = maskSecrets(outcome.found);
+      } else if (outcome?.state === "unknown") {
+        // Whether the group has a destination is not known: neither roll back nor advise finishing it.
+        ctx.out.error(scrubText(outcome.message, secrets));
+        ctx.log.write("error", `new_group_destination.ts: destination for group ${groupId}: outcome unknown`);
+        return 1;
       } else {
+        if (outcome) message = scrubText(outcome.message, secrets);
         ctx.out.error(message);
         ctx.log.write("error", `new_group_destination.ts: destination for group ${groupId} failed: ${message}`);
         if (!createdGroup) return 1;

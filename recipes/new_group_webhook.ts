@@ -11,13 +11,13 @@
  *
  * @module
  */
-import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client/errors.ts";
+import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { maskSecrets } from "../lib/mask.ts";
 import { renderTable } from "../lib/table.ts";
 import type { Read, Webhook as WebhookAnswer } from "../lib/spec/types.ts";
+import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
 
 const EVENT = /^[a-z][a-z0-9_]{0,99}$/;
 
@@ -71,12 +71,22 @@ export const main = defineRecipe({
     try {
       response = await ctx.call<Webhook>("POST", `webhooks/group/${groupId}`, payload);
     } catch (error) {
-      if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
-        throw new ExpectationError(
-          `${error.message} (no clear answer: the webhook may exist; check GET webhooks before running it again)`,
-        );
-      }
-      throw error;
+      // No clear answer (5xx, network, timeout): look for a webhook of this group with this URL and these events.
+      if (!isLostAnswer(error)) throw error;
+      const wanted = [...events].sort().join(",");
+      const found = await settleLostCreate(ctx, error, {
+        request: `POST webhooks/group/${groupId}`,
+        what: `webhook of group ${groupId} to ${url}`,
+        lookup: "GET webhooks (by group, URL and events)",
+        find: async () => {
+          for await (const w of ctx.client.paginate<Webhook>("webhooks", { limit: 1000, signal: ctx.signal })) {
+            if (w.group_id === groupId && w.url === url && [...(w.events ?? [])].sort().join(",") === wanted) return w;
+          }
+        },
+        describe: (w) => `webhook ${w.id}${w.created_at ? ` (created ${w.created_at})` : ""} with this URL and events`,
+        check: curlCheck(ctx, "webhooks"),
+      });
+      response = { code: "Success", data: found };
     }
     const shown = maskSecrets(payload);
     if (ctx.dryRun) {

@@ -10,13 +10,13 @@
  *
  * @module
  */
-import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client/errors.ts";
+import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
 import type { Read, Team as TeamAnswer } from "../lib/spec/types.ts";
+import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
 
 /** The fields of a create_team request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = { name: "name", description: "description", role: "role" };
@@ -29,8 +29,9 @@ export const main = defineRecipe({
   summary: "Create a team (POST teams)",
   description: [
     "The team's fields come from the flags or from --payload FILE, a JSON object with name and optionally",
-    "description and role (flags override the file). Creates are never retried: after a network error,",
-    "check the account's teams before running it again.",
+    "description and role (flags override the file). Creates are never retried: when the answer is lost",
+    "(timeout, network, 5xx) it looks the team up by name and says whether it was created, was not, or",
+    "cannot be told (then what to run to check).",
   ].join("\n"),
   examples: [
     'deno run -P recipes/new_team.ts --name data_engineers --description "Owns the pipelines" --role "Account Reviewer"',
@@ -51,14 +52,20 @@ export const main = defineRecipe({
     try {
       response = await ctx.call<Team>("POST", "teams", team);
     } catch (error) {
-      // No clear answer (5xx, network): the team may exist. Team names are unique, so look it up.
-      if (!(error instanceof AtlasError) || !(error.status === 0 || error.status >= 500)) throw error;
-      let found: Team | undefined;
-      for await (const t of ctx.client.paginate<Team>("teams", { limit: 1000, signal: ctx.signal })) {
-        if (t.name === team.name) found = t;
-      }
-      if (!found) throw new ExpectationError(`${error.message} (no team ${team.name} exists: nothing was created)`);
-      ctx.out.warn(`${error.message} — but team ${found.id} named ${team.name} exists: it was created`);
+      // No clear answer (5xx, network, timeout): the team may exist. Team names are unique, so look it up.
+      if (!isLostAnswer(error)) throw error;
+      const found = await settleLostCreate(ctx, error, {
+        request: "POST teams",
+        what: `team named ${team.name}`,
+        lookup: "GET teams (by name)",
+        find: async () => {
+          for await (const t of ctx.client.paginate<Team>("teams", { limit: 1000, signal: ctx.signal })) {
+            if (t.name === team.name) return t;
+          }
+        },
+        describe: (t) => `team ${t.id} named ${team.name}`,
+        check: curlCheck(ctx, "teams"),
+      });
       response = { code: "Success", data: found };
     }
     if (ctx.dryRun) {

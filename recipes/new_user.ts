@@ -12,13 +12,13 @@
  *
  * @module
  */
-import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { AtlasError } from "../lib/client/errors.ts";
+import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
 import type { Read, User as UserAnswer } from "../lib/spec/types.ts";
+import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
 
 /** The fields of a create_user request (the spec's requestBody), with the flag that sets each. */
 const FIELDS: Record<string, string> = {
@@ -42,8 +42,8 @@ export const main = defineRecipe({
   description: [
     "The user's fields come from the flags or from --payload FILE, a JSON object with email, given_name,",
     "family_name and optionally phone, picture and role (flags override the file). Fivetran sends the",
-    "invitation email. Creates are never retried: after a network error, check the account's users before",
-    "running it again.",
+    "invitation email. Creates are never retried: when the answer is lost (timeout, network, 5xx) it looks",
+    "the email up and says whether the user was created, was not, or cannot be told (then what to run).",
   ].join("\n"),
   examples: [
     'deno run -P recipes/new_user.ts --email jane@example.com --given-name Jane --family-name Doe --role "Account Reviewer"',
@@ -67,14 +67,21 @@ export const main = defineRecipe({
     try {
       response = await ctx.call<User>("POST", "users", user);
     } catch (error) {
-      // No clear answer (5xx, network): the invitation may have gone out. Look the email up instead of guessing.
-      if (!(error instanceof AtlasError) || !(error.status === 0 || error.status >= 500)) throw error;
+      // No clear answer (5xx, network, timeout): the invitation may have gone out. Look the email up.
+      if (!isLostAnswer(error)) throw error;
       const email = user.email.toLowerCase();
-      const users = ctx.client.paginate<User>("users", { limit: 1000, signal: ctx.signal });
-      let found: User | undefined;
-      for await (const u of users) if (u.email?.toLowerCase() === email) found = u;
-      if (!found) throw new ExpectationError(`${error.message} (no user ${user.email} exists: nothing was created)`);
-      ctx.out.warn(`${error.message} — but user ${found.id} with that email exists: the invitation went through`);
+      const found = await settleLostCreate(ctx, error, {
+        request: "POST users",
+        what: `user with email ${user.email}`,
+        lookup: "GET users (by email)",
+        find: async () => {
+          for await (const u of ctx.client.paginate<User>("users", { limit: 1000, signal: ctx.signal })) {
+            if (u.email?.toLowerCase() === email) return u;
+          }
+        },
+        describe: (u) => `user ${u.id} with email ${user.email}`,
+        check: curlCheck(ctx, "users"),
+      });
       response = { code: "Success", data: found };
     }
     if (ctx.dryRun) {

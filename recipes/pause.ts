@@ -30,6 +30,7 @@ import {
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { readState, snapshotSync, type SyncState, type SyncWaitEvent, waitForSync } from "../lib/sync_wait.ts";
+import { checkPollFloor } from "./_shared.ts";
 
 type Action = "pause" | "resume" | "sync";
 
@@ -96,7 +97,11 @@ export const main = defineRecipe({
     force: { type: "boolean", description: "With --sync: restart a sync that is already running" },
     wait: { type: "boolean", description: "With --sync: wait for each sync to finish" },
     timeout: { type: "string", valueName: "S", description: "With --wait: give up after S seconds (default 3600)" },
-    "poll-interval": { type: "string", valueName: "S", description: "With --wait: poll every S seconds (default 15)" },
+    "poll-interval": {
+      type: "string",
+      valueName: "S",
+      description: "With --wait: poll every S seconds (default 15; at least 1 unless the API is a loopback sandbox)",
+    },
     ...BULK_FLAGS,
   },
   mutates: true,
@@ -119,6 +124,7 @@ export const main = defineRecipe({
     const force = ctx.flags.force === true;
     const timeoutMs = seconds(ctx, "timeout", 3600, 7 * 24 * 3600) * 1000;
     const pollMs = seconds(ctx, "poll-interval", 15, 3600) * 1000;
+    if (ctx.flags["poll-interval"] !== undefined) checkPollFloor(ctx, pollMs / 1000);
     const { concurrency } = bulkFlags(ctx);
     let { resumeFrom } = bulkFlags(ctx);
     if (resumeFrom && ctx.dryRun) {

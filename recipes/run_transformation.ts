@@ -17,6 +17,7 @@ import { defineRecipe, ExpectationError, type RecipeContext, runMain, UsageError
 import { isTransient } from "../lib/sync_wait.ts";
 import type { FivetranSchemas } from "../lib/client/typed.ts";
 import type { Read } from "../lib/spec/types.ts";
+import { checkPollFloor } from "./_shared.ts";
 
 type Transformation = Read<FivetranSchemas["TransformationResponse"]>;
 
@@ -61,7 +62,11 @@ export const main = defineRecipe({
     "full-refresh": { type: "boolean", description: "Rebuild incremental models from scratch" },
     wait: { type: "boolean", description: "Wait for a final status; exit 1 unless it succeeded" },
     timeout: { type: "string", valueName: "S", description: "With --wait: give up after S seconds (default 3600)" },
-    "poll-interval": { type: "string", valueName: "S", description: "With --wait: seconds between polls (default 10)" },
+    "poll-interval": {
+      type: "string",
+      valueName: "S",
+      description: "With --wait: seconds between polls (default 10; at least 1 unless the API is a loopback sandbox)",
+    },
     "allow-partial": { type: "boolean", description: "With --wait: PARTIALLY_SUCCEEDED counts as success" },
   },
   mutates: true,
@@ -73,7 +78,8 @@ export const main = defineRecipe({
       if (!wait && ctx.flags[name] !== undefined) throw new UsageError(`--${name} needs --wait (see --help)`);
     }
     const timeoutS = seconds(ctx, "timeout", 3600, 1, 7 * 24 * 3600);
-    const pollS = seconds(ctx, "poll-interval", 10, 0.1, 3600);
+    const pollS = seconds(ctx, "poll-interval", 10, 0.001, 3600);
+    checkPollFloor(ctx, pollS);
     const fullRefresh = ctx.flags["full-refresh"] === true;
     const allowPartial = ctx.flags["allow-partial"] === true;
 

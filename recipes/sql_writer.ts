@@ -7,8 +7,12 @@
  * {@link rewriteSql} from `lib/sql_rewrite.ts`: whole identifiers only, never inside strings or comments,
  * quoted or not, qualified or not, and idempotent.
  *
- * The file is written atomically (a temporary file in the same folder, then a rename) after the original is
- * copied to `PATH.bak`. `--check` prints the diff and writes nothing (exit 1 when changes are needed, 0 when
+ * The file is written atomically (a temporary file in the same folder, then a rename, keeping the file's mode)
+ * after the original is copied to `PATH.bak`. A symbolic link is written through: its target is rewritten (and
+ * backed up next to it), the link stays. Only UTF-8 files are rewritten (a byte-order mark and line ends are
+ * kept; any other encoding is refused with the offset of the first bad byte); a read-only file or folder (by
+ * its mode bits, even as root), a FIFO or device, and a file over 512 MiB are refused in one line. The file is
+ * read and rewritten in pieces cut at statement boundaries, so memory stays bounded whatever its size. `--check` prints the diff and writes nothing (exit 1 when changes are needed, 0 when
  * none, like a formatter's check mode); `--dry-run` prints the diff and exits 0.
  *
  * Needs write access to the file's folder: the shebang has `--allow-write` (unrestricted); with
@@ -22,8 +26,17 @@
  */
 import { basename, dirname } from "node:path";
 import { AtlasError } from "../lib/client/errors.ts";
-import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
-import { mentionedTables, type NameMapping, rewriteSql, type SqlChange } from "../lib/sql_rewrite.ts";
+import { defineRecipe, type RecipeContext, runMain, UsageError } from "../lib/recipe.ts";
+import {
+  mentionedTables,
+  type NameMapping,
+  rewriteSql,
+  type SqlChange,
+  type SqlWarning,
+  type TableRef,
+} from "../lib/sql_rewrite.ts";
+import { DiffStream } from "./_sql_diff.ts";
+import { checkBackup, checkWritable, digestOf, readPieces, resolveSqlFile, type SqlTarget } from "./_sql_file.ts";
 import { renderTable } from "../lib/table.ts";
 import type { ColumnsData, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
@@ -36,17 +49,31 @@ interface Tally {
   count: number;
 }
 
-function tally(changes: SqlChange[]): Tally[] {
-  const byKey = new Map<string, Tally>();
-  for (const c of changes) {
-    const source = c.path.join(".");
-    const key = `${c.kind}\u0000${source}\u0000${c.from}\u0000${c.to}`;
-    const t = byKey.get(key) ?? { kind: c.kind, source, from: c.from, to: c.to, count: 0 };
-    t.count++;
-    byKey.set(key, t);
+/** Counts replacements by what was replaced with what, across the pieces of a file. */
+class Tallies {
+  readonly #byKey = new Map<string, Tally>();
+  total = 0;
+
+  add(changes: SqlChange[]): void {
+    for (const c of changes) {
+      const source = c.path.join(".");
+      const key = `${c.kind}\u0000${source}\u0000${c.from}\u0000${c.to}`;
+      const t = this.#byKey.get(key) ?? { kind: c.kind, source, from: c.from, to: c.to, count: 0 };
+      t.count++;
+      this.#byKey.set(key, t);
+    }
+    this.total += changes.length;
   }
-  return [...byKey.values()];
+
+  list(): Tally[] {
+    return [...this.#byKey.values()];
+  }
 }
+
+/** Warnings kept for `--json` at most (all are counted and summarised by message). */
+const MAX_WARNINGS = 1000;
+/** Characters of diff kept for `--json` at most. */
+const MAX_JSON_DIFF = 8 * 1024 * 1024;
 
 /**
  * A unified diff of two texts (`--- PATH`, `+++ PATH`, hunks with two lines of context; `patch -p0` applies it). The rewriting
@@ -59,113 +86,11 @@ function tally(changes: SqlChange[]): Tally[] {
  * ```
  */
 export function unifiedDiff(before: string, after: string, path: string, context = 2): string {
-  const lines = (text: string) => {
-    const all = text.split("\n");
-    return text.endsWith("\n") ? all.slice(0, -1) : all;
-  };
-  const a = lines(before);
-  const b = lines(after);
-  const hunks: string[] = [];
-  if (a.length === b.length) {
-    const changed = a.map((line, i) => line !== b[i]);
-    let i = 0;
-    while (i < a.length) {
-      if (!changed[i]) {
-        i++;
-        continue;
-      }
-      const start = Math.max(0, i - context);
-      let end = i;
-      // Extend the hunk while the next change is within 2 × context lines.
-      for (let j = i; j < a.length; j++) {
-        if (changed[j]) end = j;
-        else if (j - end > context * 2) break;
-      }
-      const stop = Math.min(a.length - 1, end + context);
-      const lines: string[] = [];
-      for (let k = start; k <= stop; k++) {
-        if (changed[k]) lines.push(`-${a[k]}`, `+${b[k]}`);
-        else lines.push(` ${a[k]}`);
-      }
-      const count = stop - start + 1;
-      hunks.push(`@@ -${start + 1},${count} +${start + 1},${count} @@`, ...reorder(lines));
-      i = stop + 1;
-    }
-  } else {
-    let head = 0;
-    while (head < a.length && head < b.length && a[head] === b[head]) head++;
-    let tail = 0;
-    while (
-      tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]
-    ) tail++;
-    const oldPart = a.slice(head, a.length - tail);
-    const newPart = b.slice(head, b.length - tail);
-    hunks.push(
-      `@@ -${head + 1},${oldPart.length} +${head + 1},${newPart.length} @@`,
-      ...oldPart.map((l) => `-${l}`),
-      ...newPart.map((l) => `+${l}`),
-    );
-  }
-  return [`--- ${path}`, `+++ ${path}`, ...hunks].join("\n");
-}
-
-// Within a hunk, show each run of changed lines as all `-` lines, then all `+` lines.
-function reorder(lines: string[]): string[] {
-  const out: string[] = [];
-  let minus: string[] = [];
-  let plus: string[] = [];
-  const flush = () => {
-    out.push(...minus, ...plus);
-    minus = [];
-    plus = [];
-  };
-  for (const line of lines) {
-    if (line.startsWith("-")) minus.push(line);
-    else if (line.startsWith("+")) plus.push(line);
-    else {
-      flush();
-      out.push(line);
-    }
-  }
-  flush();
-  return out;
-}
-
-async function readSql(path: string): Promise<string> {
-  try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) throw new UsageError(`Expected --file to be a file, got the folder '${path}'`);
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(`Cannot read SQL file '${path}': ${(error as Error).message.split("\n")[0]}`);
-  }
-}
-
-/**
- * Writes `text` to `path` atomically — a temporary file in the same folder, renamed over `path` — after
- * copying the current file to `backup`. Refuses (and changes nothing) when `path` no longer holds `expected`.
- */
-async function writeAtomically(path: string, text: string, expected: string, backup: string): Promise<void> {
-  const dir = dirname(path);
-  const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(path)}.`, suffix: ".tmp" });
-  try {
-    await Deno.writeTextFile(tmp, text);
-    try {
-      const mode = (await Deno.stat(path)).mode;
-      if (mode !== null) await Deno.chmod(tmp, mode & 0o7777);
-    } catch {
-      // No file modes on this platform: the new file gets the default mode.
-    }
-    if (await Deno.readTextFile(path) !== expected) {
-      throw new UsageError(`'${path}' changed while it was being rewritten; nothing was written, run again`);
-    }
-    await Deno.copyFile(path, backup);
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
+  const lines: string[] = [];
+  const diff = new DiffStream(path, (line) => lines.push(line), context);
+  diff.add(before, after);
+  diff.finish();
+  return (lines.length ? lines : [`--- ${path}`, `+++ ${path}`]).join("\n");
 }
 
 /**
@@ -183,6 +108,81 @@ async function ensureWritable(path: string): Promise<void> {
   }
 }
 
+/** The operating system refused (EACCES/EPERM): say so, not "--allow-*" (that is Deno's permission). */
+function osRefusal(error: unknown, target: SqlTarget): unknown {
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new UsageError(
+      `Cannot write '${target.given}': the operating system refused (${
+        (error as Error).message.split("\n")[0].slice(0, 160)
+      }); nothing was changed`,
+    );
+  }
+  return error;
+}
+
+/** A temporary file in the target's folder, written piece by piece, then renamed over the target. */
+class AtomicWriter {
+  readonly #target: SqlTarget;
+  #tmp: string | undefined;
+  #file: Deno.FsFile | undefined;
+  readonly #encoder = new TextEncoder();
+
+  constructor(target: SqlTarget) {
+    this.#target = target;
+  }
+
+  async open(): Promise<void> {
+    const dir = dirname(this.#target.path);
+    try {
+      this.#tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(this.#target.path)}.`, suffix: ".tmp" });
+      this.#file = await Deno.open(this.#tmp, { write: true, truncate: true });
+    } catch (error) {
+      await this.discard();
+      throw osRefusal(error, this.#target);
+    }
+  }
+
+  async write(text: string): Promise<void> {
+    const bytes = this.#encoder.encode(text);
+    let done = 0;
+    while (done < bytes.length) done += await this.#file!.write(bytes.subarray(done));
+  }
+
+  /**
+   * Copies the current file to `backup` and renames the new one over it — unless the file no longer holds what
+   * was read (`digest`): then nothing is written. The new file keeps the old one's permission bits.
+   */
+  async commit(digest: string, backup: string): Promise<void> {
+    const target = this.#target;
+    try {
+      this.#file!.close();
+      this.#file = undefined;
+      if (target.mode !== null) await Deno.chmod(this.#tmp!, target.mode & 0o7777);
+      if (await digestOf(target.path) !== digest) {
+        throw new UsageError(`'${target.given}' changed while it was being rewritten; nothing was written, run again`);
+      }
+      await checkBackup(backup); // (checked before the first request too; the folder may have changed since)
+      await Deno.copyFile(target.path, backup);
+      await Deno.rename(this.#tmp!, target.path);
+      this.#tmp = undefined;
+    } catch (error) {
+      await this.discard();
+      throw osRefusal(error, target);
+    }
+  }
+
+  async discard(): Promise<void> {
+    try {
+      this.#file?.close();
+    } catch {
+      // Already closed.
+    }
+    this.#file = undefined;
+    if (this.#tmp) await Deno.remove(this.#tmp).catch(() => {});
+    this.#tmp = undefined;
+  }
+}
+
 /** Runs the recipe: `main(args)` resolves to the exit code. */
 export const main = defineRecipe({
   name: "sql_writer.ts",
@@ -194,7 +194,9 @@ export const main = defineRecipe({
     '("Orders", `Orders`, [Orders]) exactly; quoting is kept. schema.table.column, table.column and',
     "alias.column are understood. A name that already is a destination name is never rewritten again, so a",
     "second run changes nothing; names that are ambiguous are left alone with a warning.",
-    "Writes the file atomically (temporary file + rename) after copying the original to PATH.bak.",
+    "Writes the file atomically (temporary file + rename, mode kept) after copying the original to PATH.bak;",
+    "a symbolic link is written through to its target. UTF-8 only (other bytes are refused, not replaced);",
+    "read-only files and folders, FIFOs and files over 512 MiB are refused. Large files are streamed in pieces.",
     "--check: print the diff, write nothing; exit 1 when changes are needed, 0 when none (like a formatter).",
     "--dry-run: print the diff, write nothing, exit 0. (With both, --check decides the exit code.)",
     "Needs write access to the file's folder: the shebang uses --allow-write (unrestricted);",
@@ -223,61 +225,75 @@ export const main = defineRecipe({
     const path = ctx.string("file", { required: true })!;
     const check = ctx.flags.check === true;
     const options = { backslashEscapes: ctx.flags["standard-strings"] !== true };
-    const original = await readSql(path);
-    if (!check && !ctx.dryRun) await ensureWritable(path);
-
-    const config = await ctx.call<SchemasData>("GET", `connections/${connectionId}/schemas`);
-    const mapping: NameMapping = {};
-    for (const [schemaName, s] of Object.entries(config.data?.schemas ?? {})) {
-      mapping[schemaName] = {
-        destination: s.name_in_destination ?? schemaName,
-        tables: Object.fromEntries(
-          Object.entries(s.tables ?? {}).map(([t, cfg]) => [t, { destination: cfg.name_in_destination ?? t }]),
-        ),
-      };
+    const mode = check ? "check" : ctx.dryRun ? "dry-run" : "write";
+    const target = await resolveSqlFile(path);
+    if (mode === "write") {
+      await ensureWritable(target.path);
+      await checkWritable(target);
     }
-    const mentioned = mentionedTables(original, mapping, options);
+
+    const mapping = await readMapping(ctx, connectionId);
+    // First pass: the file is UTF-8 (else it is refused before anything is written), and which tables it mentions.
+    const mentioned = new Map<string, TableRef>();
+    const first = await readPieces(target, options, ({ text }) => {
+      for (const t of mentionedTables(text, mapping, options)) mentioned.set(`${t.schema}\u0000${t.table}`, t);
+    });
     ctx.out.progress(
-      `The SQL mentions ${mentioned.length} of the connection's ${
+      `The SQL mentions ${mentioned.size} of the connection's ${
         Object.values(mapping).reduce((n, s) => n + Object.keys(s.tables).length, 0)
       } tables; reading their column names`,
     );
-    for (const { schema, table } of mentioned) {
-      const endpoint = `connections/${connectionId}/schemas/${encodeURIComponent(schema)}/tables/${
-        encodeURIComponent(table)
-      }/columns`;
-      try {
-        const response = await ctx.call<ColumnsData>("GET", endpoint);
-        mapping[schema].tables[table].columns = Object.fromEntries(
-          Object.entries(response.data?.columns ?? {}).map(([c, cfg]) => [c, cfg.name_in_destination ?? c]),
-        );
-      } catch (error) {
-        if (error instanceof AtlasError && error.status === 404) {
-          ctx.out.warn(`No column config for ${schema}.${table} (${error.code}); its columns are left as they are`);
-          continue;
-        }
-        throw error;
-      }
-    }
+    await readColumns(ctx, connectionId, mapping, [...mentioned.values()]);
 
-    const result = rewriteSql(original, mapping, options);
-    const tallies = tally(result.changes);
+    // Second pass: rewrite piece by piece, into a temporary file next to the target (write) or as a diff.
+    const tallies = new Tallies();
     const warnings = new Map<string, { count: number; line: number; column: number }>();
-    for (const w of result.warnings) {
-      const seen = warnings.get(w.message);
-      if (seen) seen.count++;
-      else warnings.set(w.message, { count: 1, line: w.line, column: w.column });
+    const kept: SqlWarning[] = [];
+    const diffLines: string[] = [];
+    let diffChars = 0;
+    let diffCut = false;
+    const diff = mode === "write" ? undefined : new DiffStream(path, (line) => {
+      if (!ctx.json) printDiffLine(ctx, line);
+      else if (diffChars + line.length < MAX_JSON_DIFF) {
+        diffLines.push(line);
+        diffChars += line.length + 1;
+      } else diffCut = true;
+    });
+    const writer = mode === "write" ? new AtomicWriter(target) : undefined;
+    await writer?.open();
+    let changed = false;
+    let second: { digest: string };
+    try {
+      second = await readPieces(target, options, async ({ text, line }) => {
+        const result = rewriteSql(text, mapping, options);
+        if (result.sql !== text) changed = true;
+        tallies.add(result.changes);
+        for (const w of result.warnings) {
+          const at = { ...w, line: w.line + line - 1 };
+          const seen = warnings.get(w.message);
+          if (seen) seen.count++;
+          else warnings.set(w.message, { count: 1, line: at.line, column: at.column });
+          if (kept.length < MAX_WARNINGS) kept.push(at);
+        }
+        await writer?.write(result.sql);
+        diff?.add(text, result.sql);
+      }, first.pieces);
+      diff?.finish();
+      if (second.digest !== first.digest) {
+        throw new UsageError(`'${path}' changed while it was being read; nothing was written, run again`);
+      }
+    } catch (error) {
+      await writer?.discard();
+      throw error;
     }
     for (const [message, w] of warnings) {
       ctx.out.warn(`Warning: ${path}:${w.line}:${w.column}: ${message}${w.count > 1 ? ` (${w.count} times)` : ""}`);
     }
 
-    const mode = check ? "check" : ctx.dryRun ? "dry-run" : "write";
-    const changed = result.sql !== original;
-    const diff = changed ? unifiedDiff(original, result.sql, path) : "";
-    const backup = `${path}.bak`;
-    if (tallies.length > 0) {
-      ctx.out.line(renderTable(tallies, [
+    const backup = `${target.path}.bak`;
+    const list = tallies.list();
+    if (list.length > 0) {
+      ctx.out.line(renderTable(list, [
         { header: "Kind", value: (t) => t.kind },
         { header: "Source object", value: (t) => t.source },
         { header: "As written", value: (t) => t.from },
@@ -285,28 +301,19 @@ export const main = defineRecipe({
         { header: "Count", value: (t) => t.count },
       ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
     }
-    const count = result.changes.length;
-    const summary = `${count} replacement${count === 1 ? "" : "s"} in ${path}`;
+    const count = tallies.total;
+    const where = target.viaLink ? `${path} (a link to ${target.path})` : path;
+    const summary = `${count} replacement${count === 1 ? "" : "s"} in ${where}`;
     let written = false;
     if (!changed) {
+      await writer?.discard();
       ctx.out.detail(`No changes needed: ${path} already uses the destination names`);
-    } else if (mode === "write") {
-      await writeAtomically(path, result.sql, original, backup);
+    } else if (writer) {
+      await writer.commit(first.digest, backup);
       written = true;
       ctx.out.detail(`Wrote ${summary}; the original is in ${backup}`);
-      ctx.log.write("info", `sql_writer: rewrote ${path} for connection ${connectionId}: ${count} replacements`);
+      ctx.log.write("info", `sql_writer: rewrote ${target.path} for connection ${connectionId}: ${count} replacements`);
     } else {
-      for (const line of diff.split("\n")) {
-        const colour = line.startsWith("@@")
-          ? "cyan"
-          : line.startsWith("-")
-          ? "red"
-          : line.startsWith("+")
-          ? "green"
-          : undefined;
-        if (colour) ctx.out.painted(colour, line);
-        else ctx.out.line(line);
-      }
       ctx.out.detail(
         mode === "check"
           ? `${summary} needed; nothing was written (run without --check to write)`
@@ -316,18 +323,72 @@ export const main = defineRecipe({
     if (ctx.json) {
       ctx.out.json({
         file: path,
+        ...(target.viaLink ? { target: target.path } : {}),
         connection_id: connectionId,
         mode,
         replacements: count,
-        changes: tallies,
-        warnings: result.warnings,
+        changes: list,
+        warnings: kept,
+        ...(warnings.size && kept.length < [...warnings.values()].reduce((n, w) => n + w.count, 0)
+          ? { warnings_truncated: true }
+          : {}),
         written,
         ...(written ? { backup } : {}),
-        ...(mode !== "write" && changed ? { diff } : {}),
+        ...(mode !== "write" && changed
+          ? { diff: diffLines.join("\n"), ...(diffCut ? { diff_truncated: true } : {}) }
+          : {}),
       });
     }
     return mode === "check" && changed ? 1 : 0;
   },
 });
+
+/** Source names → destination names of the connection's schemas and tables. */
+async function readMapping(ctx: RecipeContext, connectionId: string): Promise<NameMapping> {
+  const config = await ctx.call<SchemasData>("GET", `connections/${connectionId}/schemas`);
+  const mapping: NameMapping = {};
+  for (const [schemaName, s] of Object.entries(config.data?.schemas ?? {})) {
+    mapping[schemaName] = {
+      destination: s.name_in_destination ?? schemaName,
+      tables: Object.fromEntries(
+        Object.entries(s.tables ?? {}).map(([t, cfg]) => [t, { destination: cfg.name_in_destination ?? t }]),
+      ),
+    };
+  }
+  return mapping;
+}
+
+/** Adds the column names of the tables the SQL mentions to `mapping`. */
+async function readColumns(ctx: RecipeContext, connectionId: string, mapping: NameMapping, tables: TableRef[]) {
+  for (const { schema, table } of tables) {
+    const endpoint = `connections/${connectionId}/schemas/${encodeURIComponent(schema)}/tables/${
+      encodeURIComponent(table)
+    }/columns`;
+    try {
+      const response = await ctx.call<ColumnsData>("GET", endpoint);
+      mapping[schema].tables[table].columns = Object.fromEntries(
+        Object.entries(response.data?.columns ?? {}).map(([c, cfg]) => [c, cfg.name_in_destination ?? c]),
+      );
+    } catch (error) {
+      if (error instanceof AtlasError && error.status === 404) {
+        ctx.out.warn(`No column config for ${schema}.${table} (${error.code}); its columns are left as they are`);
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+function printDiffLine(ctx: RecipeContext, line: string): void {
+  const colour = line.startsWith("@@")
+    ? "cyan"
+    : line.startsWith("-")
+    ? "red"
+    : line.startsWith("+")
+    ? "green"
+    : undefined;
+  if (colour) ctx.out.painted(colour, line);
+  else ctx.out.line(line);
+}
 
 if (import.meta.main) await runMain(main);

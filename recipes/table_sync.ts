@@ -137,8 +137,9 @@ export const main = defineRecipe({
     } catch (error) {
       if (error instanceof AtlasError && error.status === 409) {
         throw new ExpectationError(
-          `Connection ${connectionId} cannot resync now (HTTP 409 ${error.code}: ${error.fivetranMessage}); ` +
-            "wait for the running sync to end and try again",
+          `Connection ${connectionId} cannot resync now (HTTP 409 ${error.code}: ${error.fivetranMessage}); ${
+            conflictAdvice(connectionId, error.fivetranMessage)
+          }`,
         );
       }
       throw error;
@@ -162,5 +163,29 @@ export const main = defineRecipe({
     return 0;
   },
 });
+
+/**
+ * What to do about a 409 to a resync, from Fivetran's reason: each known cause has its own advice (a paused
+ * connection is unpaused, a broken setup is fixed, a running sync is waited out); an unknown one points at the reason.
+ *
+ * @example Advice for a paused connection
+ * ```ts
+ * import { conflictAdvice } from "./table_sync.ts";
+ * conflictAdvice("c1", "Connection 'c1' is paused; unpause it before a re-sync");
+ * // "unpause it first (deno run -P recipes/pause.ts --connection-id c1 --resume), then run this again"
+ * ```
+ */
+export function conflictAdvice(connectionId: string, reason: string): string {
+  if (/\bpaused\b/i.test(reason)) {
+    return `unpause it first (deno run -P recipes/pause.ts --connection-id ${connectionId} --resume), then run this again`;
+  }
+  if (/\b(setup|broken|incomplete|setup tests?)\b/i.test(reason)) {
+    return `fix its setup first (see deno run -P recipes/connector_status.ts --connection-id ${connectionId}), then run this again`;
+  }
+  if (/\bsync(ing)?\b.*\b(in progress|running|ends?)\b|\bsyncing\b/i.test(reason)) {
+    return "wait for the running sync to end and try again";
+  }
+  return "Fivetran's reason above says what blocks it; fix that and try again";
+}
 
 if (import.meta.main) await runMain(main);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { DEMO, type Sandbox, startSandbox } from "../lib/sandbox/mod.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { runRecipe, type RunResult, type Target } from "./_harness.ts";
-import { ROOT, runDeno, startServer, tempDir } from "./_server.ts";
+import { type Received, ROOT, runDeno, startServer, tempDir } from "./_server.ts";
 import { fastSleep, isMutating } from "./_scale.ts";
 
 const RECIPES = new URL("../recipes/", import.meta.url);
@@ -203,6 +203,34 @@ Deno.test("bad input: unreadable, invalid-JSON and wrong-shape files exit 2 with
       cases.push([name, label, args.map((a) => a === "FILE" ? path : a)]);
     }
   }
+  const bytes = async (name: string, content: number[]) => {
+    await Deno.writeFile(`${dir.path}/${name}`, new Uint8Array(content));
+    return `${dir.path}/${name}`;
+  };
+  const readOnly = async (name: string) => {
+    const path = await file(name, "SELECT CustomerID FROM sales.Orders;\n");
+    await Deno.chmod(path, 0o444);
+    return path;
+  };
+  const sparse = async (name: string, size: number) => {
+    const path = await file(name, "");
+    await Deno.truncate(path, size);
+    return path;
+  };
+  // Files that are not small regular files: reading them must neither hang (/dev/zero, a FIFO) nor eat memory.
+  const fifo = `${dir.path}/pipe.json`;
+  assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0, "mkfifo failed");
+  const big = await file("big.json", JSON.stringify({ password: "x".repeat(1 << 21) }));
+  for (const [name, args] of targets) {
+    for (const [label, path] of [["/dev/zero", "/dev/zero"], ["a FIFO", fifo], ["a 2 MiB file", big]]) {
+      cases.push([name, label, args.map((a) => a === "FILE" ? path : a)]);
+    }
+  }
+  cases.push(["new_group_webhook.ts", "/dev/zero as secret file", [
+    ...BASE["new_group_webhook.ts"](files),
+    "--secret-file",
+    "/dev/zero",
+  ]]);
   for (const [name, label, value] of shapes) {
     const path = await file(`${name}-${label}.json`, JSON.stringify(value));
     const args = targets.find(([n]) => n === name)![1];
@@ -221,6 +249,16 @@ Deno.test("bad input: unreadable, invalid-JSON and wrong-shape files exit 2 with
     ]],
     ["sql_writer.ts", "missing SQL file", ["--connection-id", C, "--file", `${dir.path}/nope.sql`]],
     ["sql_writer.ts", "a folder as SQL file", ["--connection-id", C, "--file", dir.path]],
+    ["sql_writer.ts", "a FIFO as SQL file", ["--connection-id", C, "--file", fifo]],
+    ["sql_writer.ts", "/dev/zero as SQL file", ["--connection-id", C, "--file", "/dev/zero"]],
+    ["sql_writer.ts", "a SQL file that is not UTF-8", [
+      "--connection-id",
+      C,
+      "--file",
+      await bytes("latin1.sql", [0x2d, 0x2d, 0xe9, 0x0a]),
+    ]],
+    ["sql_writer.ts", "a read-only SQL file", ["--connection-id", C, "--file", await readOnly("ro.sql")]],
+    ["sql_writer.ts", "a SQL file over 512 MiB", ["--connection-id", C, "--file", await sparse("huge.sql", 600 << 20)]],
     [
       "pause.ts",
       "progress file of another operation",
@@ -299,6 +337,34 @@ Deno.test("bad input: out-of-range limits, counts and durations exit 2 with one 
   }
 });
 
+Deno.test("bad input: --poll-interval under 1 s against a real account, or under 0.01 s against the sandbox, exits 2 and sends nothing", async () => {
+  await using dir = await tempDir();
+  const files = await writeFiles(dir.path);
+  await using sandbox = await startSandbox();
+  const all = await recipes();
+  // A host that is not loopback: the floor is checked before any request, so nothing is sent (nor resolved).
+  const real: Target = { apiKey: "k", apiSecret: "s", baseUrl: "https://atlas-poll-floor.invalid/v1" };
+  const waits: [string, string[]][] = [
+    ["pause.ts", ["--connection-id", C, "--sync", "--wait"]],
+    ["run_transformation.ts", [...BASE["run_transformation.ts"](files), "--wait"]],
+  ];
+  for (const [name, args] of waits) {
+    for (const v of ["0.001", "0.5", "0.999"]) {
+      const run = await runRecipe(all.get(name)!, [...args, "--poll-interval", v], real);
+      assertReason(
+        run,
+        2,
+        /^Expected --poll-interval to be at least 1 s against atlas-poll-floor\.invalid \(shorter only against a loopback sandbox\)/,
+        `${name} --poll-interval ${v} against a real account`,
+      );
+    }
+    const seq = lastSeq(sandbox);
+    const run = await runRecipe(all.get(name)!, [...args, "--poll-interval", "0.001"], sandbox);
+    assertReason(run, 2, /^Expected --poll-interval to be at least 0\.01 s/, `${name} --poll-interval 0.001`);
+    assert.equal(sandbox.journal(seq).length, 0, `${name} sent a request`);
+  }
+});
+
 Deno.test("bad input: a non-JSON error body, an HTML 200 and an unreachable base URL exit 1 with one line", async () => {
   await using dir = await tempDir();
   const files = await writeFiles(dir.path);
@@ -360,6 +426,131 @@ Deno.test("bad input: a non-JSON error body, an HTML 200 and an unreachable base
   }
   // Retries were made (the 502 is retried as the client defines), then the one line.
   assert.ok(proxy.requests.length > single.length * 2);
+});
+
+/**
+ * A hostile front for a sandbox: it forwards every request, except that the `lose`-th create (POST) gets no
+ * answer (held until the test ends, so the client times out). `before`: the POST is never forwarded (nothing is
+ * created); `after`: it is forwarded, then its answer is held (the item exists); `all`: never forwarded, and
+ * every later request hangs too (the lookup fails: the outcome is unknown).
+ */
+function losingFront(sandbox: Sandbox, mode: "before" | "after" | "all", lose = 1) {
+  let posts = 0;
+  let lost = false;
+  const forward = async (r: Received) => {
+    const answer = await fetch(`${sandbox.baseUrl.replace(/\/v1$/, "")}${r.target}`, {
+      method: r.method,
+      headers: r.headers,
+      ...(r.body ? { body: r.body } : {}),
+    });
+    return new Response(await answer.text(), { status: answer.status, headers: answer.headers });
+  };
+  return startServer([], {
+    fallback: async (r) => {
+      if (lost && mode === "all") return { hang: true };
+      if (r.method === "POST" && !/\/(sync|test|reload|cancel)$/.test(r.url.pathname) && ++posts === lose) {
+        lost = true;
+        if (mode === "after") await (await forward(r)).text();
+        return { hang: true };
+      }
+      return await forward(r);
+    },
+  });
+}
+
+Deno.test("a create whose answer is lost says so, what it checked, and what to run: created, not created or unknown", async () => {
+  await using dir = await tempDir();
+  const files = await writeFiles(dir.path);
+  const all = await recipes();
+  // recipe, arguments, which create loses its answer, and what each outcome says (last stderr line or a line).
+  const creates: { name: string; args: string[]; lose?: number; absent: RegExp; exists: RegExp; unknown: RegExp }[] = [
+    {
+      name: "new_team.ts",
+      args: ["--name", "lost_team"],
+      absent:
+        /^Not created: the answer to POST teams was lost \(it timed out\), and GET teams \(by name\) shows no team named lost_team; nothing was created, so running the same command again is safe$/,
+      exists: /^Created after all: GET teams \(by name\) shows team \w+ named lost_team, so POST teams went through/,
+      unknown:
+        /^Outcome unknown: the answer to POST teams was lost \(it timed out\) and the check \(GET teams \(by name\)\) failed too \(.*\); the team named lost_team may or may not exist\. Check with: curl -u "\$FIVETRAN_API_KEY:\$FIVETRAN_API_SECRET" http:\/\/127\.0\.0\.1:\d+\/v1\/teams — before running this again$/,
+    },
+    {
+      name: "new_user.ts",
+      args: ["--email", "lost@example.com", "--given-name", "Lost", "--family-name", "Answer"],
+      absent: /^Not created: .*GET users \(by email\) shows no user with email lost@example\.com/,
+      exists: /^Created after all: GET users \(by email\) shows user \w+ with email lost@example\.com/,
+      unknown: /^Outcome unknown: the answer to POST users was lost .*Check with: curl .*\/v1\/users — /,
+    },
+    {
+      name: "new_group_webhook.ts",
+      args: ["--group-id", G, "--url", "https://hooks.example.com/lost", "--event", "sync_end"],
+      absent: /^Not created: the answer to POST webhooks\/group\/hollow_cedar was lost .*shows no webhook of group/,
+      exists: /^Created after all: GET webhooks \(by group, URL and events\) shows webhook \w+/,
+      unknown: /^Outcome unknown: .*Check with: curl .*\/v1\/webhooks — /,
+    },
+    {
+      name: "new_group_destination.ts",
+      args: ["--name", "lost_group", "--config", files.destinationConfig],
+      absent: /^Not created: the answer to POST groups was lost .*shows no group named lost_group/,
+      exists: /^Created after all: GET groups \(by name\) shows group \w+ named lost_group/,
+      unknown: /^Outcome unknown: the answer to POST groups was lost .*Check with: curl .*\/v1\/groups — /,
+    },
+    {
+      name: "new_group_destination.ts",
+      args: ["--name", "lost_dest", "--config", files.destinationConfig],
+      lose: 2,
+      absent: /^Not created: the answer to POST destinations was lost .*shows no destination of group \w+/,
+      exists: /^Created after all: GET destinations\/\w+ shows the snowflake destination of group/,
+      unknown:
+        /^Outcome unknown: the answer to POST destinations was lost .*Check with: curl .*\/v1\/destinations\/\w+ — /,
+    },
+    {
+      name: "create_connector.ts",
+      args: ["--group-id", G, "--config", files.createConfig, "--schema", "lost_a"],
+      absent:
+        /^Not created: the answer to POST connections \(schema lost_a\) was lost, and GET groups\/hollow_cedar\/connections shows no connection with schema lost_a; running the same command again is safe$/,
+      exists: /^Created after all: GET groups\/hollow_cedar\/connections shows connection \w+ \(schema lost_a\)/,
+      unknown:
+        /^Outcome unknown: the answer to POST connections \(schema lost_a\) was lost .*Check with: curl .*\/v1\/groups\/hollow_cedar\/connections — /,
+    },
+    {
+      name: "copy_connector.ts",
+      args: BASE["copy_connector.ts"](files),
+      absent:
+        /^amber_falcon: failed — not created: the answer to POST connections was lost \(it timed out\) and GET groups\/amber_falcon\/connections shows no copy; running the same command again is safe$/,
+      exists: /^Created after all: GET groups\/amber_falcon\/connections shows connection \w+/,
+      unknown:
+        /^amber_falcon: failed — outcome unknown: the answer to POST connections was lost and the check \(GET groups\/amber_falcon\/connections\) failed too; run the same command again: it looks for the copy first and never creates it twice$/,
+    },
+  ];
+  const runs = creates.flatMap((c) =>
+    (["before", "after", "all"] as const).map(async (mode) => {
+      await using sandbox = await startSandbox();
+      await using front = losingFront(sandbox, mode, c.lose);
+      const target = { apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret, baseUrl: front.baseUrl };
+      const run = await runRecipe(all.get(c.name)!, c.args, target, {
+        clientOptions: { timeout: 250, maxRetries: 1 },
+      });
+      const output = `${c.name} (${mode}, create ${
+        c.lose ?? 1
+      } lost)\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`;
+      // Said plainly, at once: the answer was lost and the item may or may not exist (before the lookup).
+      assert.match(
+        run.stderr,
+        /(The answer to POST \S+ (\(.*\) )?was lost \(it timed out.*may or may not exist; checking with )/,
+        output,
+      );
+      const expected = mode === "before" ? c.absent : mode === "after" ? c.exists : c.unknown;
+      assert.ok(
+        lines(`${run.stdout}\n${run.stderr}`).some((l) => expected.test(l)),
+        `${output}\n--- expected: ${expected}`,
+      );
+      assert.equal(run.code, mode === "after" ? 0 : 1, output);
+      // A create is never sent twice.
+      const posts = sandbox.journal().filter((e) => e.method === "POST");
+      assert.equal(new Set(posts.map((e) => e.path)).size, posts.length, `${output}\na create was repeated`);
+    })
+  );
+  await Promise.all(runs);
 });
 
 Deno.test("bad input in a real process: credentials, base URL and permissions give one line and exit 2", async () => {
@@ -433,6 +624,25 @@ Deno.test("bad input in a real process: credentials, base URL and permissions gi
       env: { ...none, FIVETRAN_CONFIG: await config("shape.json", '{"api_key": "k", "api_secret": "s"}') },
       code: 2,
       reason: /^Expected FIVETRAN_CONFIG file .* to look like \{"fivetran"/,
+    },
+    {
+      what: "FIVETRAN_CONFIG=/dev/zero",
+      flags: all,
+      args: status,
+      env: { ...none, FIVETRAN_CONFIG: "/dev/zero" },
+      code: 2,
+      reason: /^Cannot read FIVETRAN_CONFIG file '\/dev\/zero': expected a regular file, got a character device$/,
+    },
+    {
+      what: "a FIVETRAN_CONFIG with a numeric api_key",
+      flags: all,
+      args: status,
+      env: {
+        ...none,
+        FIVETRAN_CONFIG: await config("numeric.json", '{"fivetran": {"api_key": 42, "api_secret": "s"}}'),
+      },
+      code: 2,
+      reason: /^Expected "api_key" in FIVETRAN_CONFIG file .* to be a string, got a number$/,
     },
     {
       what: "a missing FIVETRAN_CONFIG file",

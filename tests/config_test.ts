@@ -82,3 +82,51 @@ Deno.test("loadConfig() rejects a plain-http FIVETRAN_BASE_URL to a non-loopback
     "http://localhost:1/v1",
   );
 });
+
+Deno.test("loadConfig() refuses a FIVETRAN_CONFIG that is /dev/zero, a FIFO, a folder or over 1 MiB, in one line", async () => {
+  await using dir = await tempDir();
+  const fifo = `${dir.path}/config.fifo`;
+  const mkfifo = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.equal(mkfifo.code, 0, "mkfifo failed");
+  const big = `${dir.path}/big.json`;
+  await Deno.writeTextFile(
+    big,
+    JSON.stringify({ fivetran: { api_key: "k", api_secret: "s", pad: "x".repeat(1 << 21) } }),
+  );
+  const cases: [string, RegExp][] = [
+    ["/dev/zero", /Cannot read FIVETRAN_CONFIG file '\/dev\/zero': expected a regular file, got a character device/],
+    [fifo, /expected a regular file, got a FIFO/],
+    [dir.path, /expected a regular file, got a folder/],
+    [big, /expected at most 1,048,576 bytes, got 2,097,\d{3}/],
+  ];
+  for (const [path, pattern] of cases) {
+    assert.throws(() => loadConfig({ env: { FIVETRAN_CONFIG: path } }), (error: Error) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, pattern);
+      assert.ok(!error.message.includes("\n"));
+      return true;
+    });
+  }
+});
+
+Deno.test("loadConfig() names the field of FIVETRAN_CONFIG that has the wrong type", async () => {
+  await using dir = await tempDir();
+  const cases: [unknown, RegExp][] = [
+    [
+      { api_key: 12345, api_secret: "s" },
+      /Expected "api_key" in FIVETRAN_CONFIG file '.*' to be a string, got a number/,
+    ],
+    [{ api_key: "k", api_secret: true }, /Expected "api_secret" .* to be a string, got a boolean/],
+    [{ api_key: ["k"], api_secret: "s" }, /Expected "api_key" .* to be a string, got a list/],
+  ];
+  for (const [i, [section, pattern]] of cases.entries()) {
+    const path = `${dir.path}/c${i}.json`;
+    await Deno.writeTextFile(path, JSON.stringify({ fivetran: section }));
+    assert.throws(() => loadConfig({ env: { FIVETRAN_CONFIG: path } }), (error: Error) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, pattern);
+      assert.doesNotMatch(error.message, /Missing Fivetran credentials/);
+      return true;
+    });
+  }
+});

@@ -505,7 +505,12 @@ Deno.test("create_connector.ts sends each create once under 5xx faults, continue
     assert.equal(byPrefix("fine").length, 1);
     const results = JSON.parse(r.stdout).results;
     assert.equal(results[0].status, "created");
-    assert.match(results[0].detail, /confirmed after the error/);
+    assert.match(results[0].detail, /created after all/);
+    assert.match(
+      r.stderr,
+      /Created after all: GET groups\/hollow_cedar\/connections shows connection \w+ \(schema lost_answer\)/,
+    );
+    assert.match(r.stderr, /Not created: the answer to POST connections \(schema never_arrived\) was lost, .*safe$/m);
     assert.equal(results[1].status, "failed");
     assert.match(results[1].detail, /HTTP 503 .*; not created/);
     assert.equal(results[2].status, "created");
@@ -795,6 +800,56 @@ Deno.test("copy_connector.ts copies service, settings, secrets and schema config
   }
 });
 
+Deno.test("copy_connector.ts reports what of the schema config was copied, not 'copied' after sending no schemas", async () => {
+  const sb = await startSandbox(); // the demo account, as the README's readers have it
+  try {
+    // The README's example: the copies get a schema config without the source's schemas (sales, public).
+    const r = await runRecipe(copyConnector, [
+      "--connection-id",
+      DEMO.renamedConnectionId,
+      "--to-group",
+      DEMO.marketingGroupId,
+      "--secrets",
+      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
+    ], sb);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /schema config copied/);
+    assert.match(
+      r.stderr,
+      /done — created \w+, schema config not copied \(it has none of the source's schemas\); only schema_change_handling ALLOW_COLUMNS/,
+    );
+    assert.match(r.stderr, /does not have 2 of the source's schema items; left as they are: sales, public/);
+    const patch = mutations(sb).find((e) => e.method === "PATCH")!;
+    assert.deepEqual(patch.body, { schema_change_handling: "ALLOW_COLUMNS" }, "no empty schemas object is sent");
+  } finally {
+    await sb.close();
+  }
+  // Where the copy has some of them, what was applied is counted.
+  const seeded = await sandbox();
+  try {
+    const r = await runRecipe(copyConnector, [
+      "--connection-id",
+      DEMO.renamedConnectionId,
+      "--to-group",
+      DEMO.marketingGroupId,
+      "--secrets",
+      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
+    ], seeded);
+    assert.equal(r.code, 0, r.stderr);
+    const patch = mutations(seeded).find((e) => e.method === "PATCH")!;
+    const schemas = (patch.body as { schemas: Record<string, { tables?: object }> }).schemas;
+    const tables = Object.values(schemas).reduce((n, s) => n + Object.keys(s.tables ?? {}).length, 0);
+    const n = Object.keys(schemas).length;
+    assert.ok(n > 0);
+    assert.match(
+      r.stderr,
+      new RegExp(`schema config partly copied \\(${n} schemas?, ${tables} tables?\\); \\d+ items? left as they are`),
+    );
+  } finally {
+    await seeded.close();
+  }
+});
+
 Deno.test("copy_connector.ts refuses when a masked secret is not supplied, naming the key, not a value", async () => {
   const sb = await sandbox();
   const wrong = await tempJson({ password: DB_PASSWORD });
@@ -1007,8 +1062,15 @@ Deno.test("new_group_destination.ts and new_user.ts settle a lost answer by look
   try {
     const r = await runRecipe(newGroupDestination, ["--name", "lossy", "--config", good], proxy.target);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /POST groups failed: HTTP 502 .* — but group \w+ named lossy exists: it was created/);
-    assert.match(r.stderr, /POST destinations failed: HTTP 502 .* — but the destination exists/);
+    assert.match(
+      r.stderr,
+      /The answer to POST groups was lost \(the server answered HTTP 502: POST groups failed: HTTP 502 /,
+    );
+    assert.match(
+      r.stderr,
+      /Created after all: GET groups \(by name\) shows group \w+ named lossy, so POST groups went through/,
+    );
+    assert.match(r.stderr, /Created after all: GET destinations\/\w+ shows the snowflake destination of group \w+/);
     const group = sb.state.groups.all().find((g) => g.name === "lossy")!;
     assert.equal(sb.state.destinations.get(group.id)?.service, "snowflake");
     assert.equal(proxy.seen.get("POST /v1/groups"), 1);
@@ -1018,10 +1080,13 @@ Deno.test("new_group_destination.ts and new_user.ts settle a lost answer by look
     const user = ["--given-name", "A", "--family-name", "B"];
     const lost = await runRecipe(newUser, ["--email", "lost@example.com", ...user], proxy.target);
     assert.equal(lost.code, 0, lost.stderr);
-    assert.match(lost.stderr, /but user \w+ with that email exists: the invitation went through/);
+    assert.match(lost.stderr, /Created after all: GET users \(by email\) shows user \w+ with email lost@example\.com/);
     const never = await runRecipe(newUser, ["--email", "never@example.com", ...user], proxy.target);
     assert.equal(never.code, 1);
-    assert.match(never.stderr, /HTTP 503 .*\(no user never@example\.com exists: nothing was created\)$/);
+    assert.match(
+      never.stderr,
+      /^Not created: the answer to POST users was lost \(the server answered HTTP 503\), and GET users \(by email\) shows no user with email never@example\.com; .* safe$/m,
+    );
     assert.equal(proxy.seen.get("POST /v1/users"), 2);
 
     const taken = await runRecipe(newGroupDestination, ["--name", "lossy", "--config", good], sb);
