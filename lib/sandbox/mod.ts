@@ -35,6 +35,7 @@ import { ROUTES } from "./routes.ts";
 import { createHandler } from "./server.ts";
 import { SandboxState } from "./state.ts";
 import type { SandboxSeed } from "./types.ts";
+import { type WebhookDeliveryRecord, WebhookDispatcher } from "./webhook_delivery.ts";
 
 export { createManualClock, DEMO, demoAccount, parseFaultSpec, ROUTES, SandboxState };
 export type { Clock, ManualClock } from "./clock.ts";
@@ -44,6 +45,7 @@ export type { Route } from "./routes.ts";
 export type * from "./types.ts";
 export type { DemoOptions } from "./demo_account.ts";
 export type { SetupTest } from "./setup_tests.ts";
+export type { SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
 
 /**
  * Default API key of the sandbox.
@@ -85,6 +87,9 @@ export const DEFAULT_RATE_LIMIT = 10_000;
  * ```
  */
 export const DEFAULT_SYNC_SECONDS = 10;
+
+/** How often time-based transitions are settled in the background (ms). */
+const TICK_MS = 250;
 
 /** Options of {@link startSandbox} (the CLI flags map onto these). */
 export interface SandboxOptions {
@@ -144,6 +149,10 @@ export interface Sandbox {
   advance(ms: number): void;
   /** Current sandbox time (epoch ms). */
   now(): number;
+  /** Webhook deliveries so far (oldest first, the last 1,000), optionally after `sinceSeq`. */
+  webhookDeliveries(sinceSeq?: number): WebhookDeliveryRecord[];
+  /** Resolves once no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void>;
   /** Replace the fault settings (e.g. `"none"` to turn faults off). */
   setFaults(faults: string | Partial<FaultSettings>): void;
   /** The `eval`-able shell line with the three FIVETRAN_ variables. */
@@ -214,12 +223,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const randomSeed = options.randomSeed ?? 1;
   const clock = createOffsetClock(options.clock ?? systemClock);
   const syncMs = (options.syncSeconds ?? DEFAULT_SYNC_SECONDS) * 1000;
+  const dispatcher = new WebhookDispatcher();
   const build = () => {
-    const s = new SandboxState({ clock, syncMs, randomSeed });
+    const s: SandboxState = new SandboxState({
+      clock,
+      syncMs,
+      randomSeed,
+      onEvent: (e) => dispatcher.dispatch(s.webhooks.all(), e),
+    });
     s.load(makeSeed());
     return s;
   };
   let state = build();
+  // Time-based transitions (and their webhook events) happen as the clock moves, read or not.
+  const ticker = setInterval(() => state.tick(), TICK_MS);
+  const advance = (ms: number) => {
+    clock.advance(ms);
+    state.tick();
+  };
   const journal = new Journal(options.journalSize ?? 10_000);
   const limiter = new RateLimiter(options.rateLimit || DEFAULT_RATE_LIMIT, clock);
   const newInjector = () => new FaultInjector(faultSettings, createPrng(randomSeed).fork("faults"));
@@ -254,7 +275,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     legacyConnectors: options.legacyConnectors ?? false,
     drop: (info) => front.drop((info.remoteAddr as Deno.NetAddr).port),
     reset,
-    advance: (ms) => clock.advance(ms),
+    advance,
+    deliver: (w, e) => dispatcher.send(w, e),
+    deliveries: (since) => dispatcher.deliveries(since),
     shutdown: () => {
       // Let the answer get out first.
       shutdownTimer ??= setTimeout(() => void close(), 50);
@@ -272,6 +295,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       upstreamPort: server.addr.port,
     });
   } catch (e) {
+    clearInterval(ticker);
     abort.abort();
     await server.finished;
     throw e;
@@ -284,9 +308,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const close = () => {
     closed ??= (async () => {
       if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
+      clearInterval(ticker);
       abort.abort();
       await front.close();
       await server.finished;
+      await dispatcher.close();
       markFinished();
     })();
     return closed;
@@ -307,8 +333,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     journal: (since) => journal.entries(since),
     clearJournal: () => journal.clear(),
     reset,
-    advance: (ms) => clock.advance(ms),
+    advance,
     now: () => clock.now(),
+    webhookDeliveries: (since) => dispatcher.deliveries(since),
+    webhooksIdle: () => dispatcher.idle(),
     setFaults: (f) => {
       injector.settings = toFaults(f);
     },

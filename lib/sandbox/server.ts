@@ -16,6 +16,8 @@ import { maskSecrets } from "./mask.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
 import type { SandboxState } from "./state.ts";
+import type { WebhookRecord } from "./types.ts";
+import type { DeliveryResult, SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -46,6 +48,10 @@ export interface ServerContext {
   shutdown(): void;
   /** Aborted when the sandbox closes (cuts injected latency short). */
   signal: AbortSignal;
+  /** Sends one webhook event now (webhook tests). */
+  deliver?: (webhook: WebhookRecord, event: SandboxEvent) => Promise<DeliveryResult>;
+  /** Webhook deliveries so far. */
+  deliveries?: (sinceSeq: number) => WebhookDeliveryRecord[];
 }
 
 for (const r of ROUTES) {
@@ -408,7 +414,14 @@ async function api(
   // 7. Handler.
   let result: HandlerResult;
   try {
-    result = HANDLERS[route.operationId]({ state, route, params, query: url.searchParams, body });
+    result = await HANDLERS[route.operationId]({
+      state,
+      route,
+      params,
+      query: url.searchParams,
+      body,
+      deliver: ctx.deliver,
+    });
   } catch (e) {
     if (e instanceof ApiError) {
       result = { status: e.status, body: errorBody(e.code, e.message) };
@@ -448,6 +461,7 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
         "GET /_sandbox/faults",
         "PUT /_sandbox/faults?spec=SPEC",
         "GET /_sandbox/routes",
+        "GET /_sandbox/webhooks?since=SEQ",
         "POST /_sandbox/shutdown",
       ],
     });
@@ -458,6 +472,10 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
     let entries = ctx.journal.entries(since);
     if (limit > 0) entries = entries.slice(-limit);
     return json(200, { entries });
+  }
+  if (p === "/_sandbox/webhooks" && method === "GET") {
+    const since = Number(url.searchParams.get("since") ?? "0") || 0;
+    return json(200, { deliveries: ctx.deliveries?.(since) ?? [] });
   }
   if (p === "/_sandbox/journal" && method === "DELETE") {
     ctx.journal.clear();

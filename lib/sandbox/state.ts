@@ -16,6 +16,7 @@ import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
+import type { SandboxEvent } from "./webhook_delivery.ts";
 import type {
   ConnectionRecord,
   DestinationRecord,
@@ -40,6 +41,8 @@ export interface StateOptions {
   syncMs: number;
   /** Seed for ids of records created through the API. */
   randomSeed: number;
+  /** Receives account events (sync_start, sync_end, ...) as they happen. */
+  onEvent?: (event: SandboxEvent) => void;
 }
 
 const ROLES: RoleRecord[] = [
@@ -137,12 +140,62 @@ export class SandboxState {
   readonly syncMs: number;
   #seq = 0;
   readonly #ids: IdFactory;
+  readonly #onEvent?: (event: SandboxEvent) => void;
+  /** Connections and transformations with a time-based transition ahead. */
+  readonly #moving = new Set<ConnectionRecord>();
+  readonly #running = new Set<TransformationRecord>();
 
   /** Create an empty state. */
   constructor(options: StateOptions) {
     this.clock = options.clock;
     this.syncMs = options.syncMs;
     this.#ids = createIdFactory(createPrng(options.randomSeed).fork("api-ids"));
+    this.#onEvent = options.onEvent;
+  }
+
+  /** Report an account event (webhooks). */
+  emit(event: SandboxEvent): void {
+    this.#onEvent?.(event);
+  }
+
+  /** Report an event about a connection, at `at` (default now). */
+  emitConnection(
+    event: string,
+    c: ConnectionRecord,
+    data: Record<string, unknown> = {},
+    at = this.now(),
+    syncId?: string,
+  ): void {
+    if (!this.#onEvent) return;
+    this.#onEvent({
+      event,
+      created: at,
+      groupId: c.groupId,
+      connection: { id: c.id, service: c.service, schema: c.schema },
+      syncId,
+      data,
+    });
+  }
+
+  /** Settle every connection and transformation whose clock has moved on (fires their events). */
+  tick(): void {
+    for (const c of [...this.#moving]) {
+      if (!this.connections.get(c.id)) {
+        this.#moving.delete(c);
+        continue;
+      }
+      this.settle(c);
+      if (!c.sync && c.rescheduledFor === undefined) this.#moving.delete(c);
+    }
+    for (const t of [...this.#running]) {
+      this.settleTransformation(t);
+      if (!t.run) this.#running.delete(t);
+    }
+  }
+
+  /** Track a connection whose state will change with time. */
+  watch(c: ConnectionRecord): void {
+    if (c.sync || c.rescheduledFor !== undefined) this.#moving.add(c);
   }
 
   /** Current time (epoch ms). */
@@ -356,6 +409,7 @@ export class SandboxState {
       conn.updateState = "delayed";
     }
     this.connections.add(conn);
+    this.watch(conn);
   }
 
   /** Add a user to a group. */
@@ -411,6 +465,13 @@ export class SandboxState {
           c.succeededAt = c.sync.endsAt;
           c.updateState = "on_schedule";
         }
+        this.emitConnection(
+          "sync_end",
+          c,
+          { status: c.sync.fails ? "FAILURE_WITH_TASK" : "SUCCESSFUL" },
+          c.sync.endsAt,
+          syncId(c.id, c.sync.startedAt),
+        );
         c.sync = undefined;
         c.isHistoricalSync = false;
         continue;
@@ -422,6 +483,7 @@ export class SandboxState {
         const start = c.rescheduledFor;
         c.rescheduledFor = undefined;
         c.sync = { startedAt: start, endsAt: start + this.syncMs, fails: this.#syncFails(c) };
+        this.emitConnection("sync_start", c, {}, start, syncId(c.id, start));
         continue;
       }
       break;
@@ -449,6 +511,8 @@ export class SandboxState {
     c.rescheduledFor = undefined;
     c.sync = { startedAt: now, endsAt: now + length, fails: this.#syncFails(c) };
     if (options.historical) c.isHistoricalSync = true;
+    this.#moving.add(c);
+    this.emitConnection("sync_start", c, {}, now, syncId(c.id, now));
     return true;
   }
 
@@ -472,6 +536,11 @@ export class SandboxState {
     if (t.run && this.now() >= t.run.endsAt) {
       t.status = t.failRuns ? "FAILED" : "SUCCEEDED";
       t.lastEndedAt = t.run.endsAt;
+      this.#emitTransformation(
+        t,
+        t.failRuns ? "transformation_run_failed" : "transformation_run_succeeded",
+        t.run.endsAt,
+      );
       t.run = undefined;
     }
     return t;
@@ -483,6 +552,19 @@ export class SandboxState {
     t.status = "RUNNING";
     t.lastStartedAt = now;
     t.run = { startedAt: now, endsAt: now + this.syncMs };
+    this.#running.add(t);
+    this.#emitTransformation(t, "transformation_run_start", now);
+  }
+
+  #emitTransformation(t: TransformationRecord, event: string, at: number): void {
+    const first = (t.schedule.connection_ids as string[] | undefined)?.[0];
+    const groupId = first ? this.connections.get(first)?.groupId : undefined;
+    this.emit({
+      event,
+      created: at,
+      groupId,
+      data: { transformation_id: t.id, status: t.status },
+    });
   }
 
   // ---- others -------------------------------------------------------------
@@ -531,6 +613,12 @@ export class SandboxState {
       );
     }
   }
+}
+
+/** A sync's id: stable for one connection and start time, shaped like a UUID. */
+export function syncId(connectionId: string, startedAt: number): string {
+  const h = hex(hashString(`sync:${connectionId}:${startedAt}`), 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Config fields an incomplete connection still lacks. */

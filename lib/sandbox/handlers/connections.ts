@@ -144,6 +144,7 @@ export const createConnection: Handler = ({ state, body: raw }) => {
     state: serviceId === "connector_sdk" ? {} : undefined,
   };
   state.connections.add(c);
+  state.emitConnection("create_connector", c);
   let tests: SetupTest[] | undefined;
   if (f.runSetupTests !== false) {
     tests = runSetupTests(state, c, {
@@ -187,6 +188,9 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
     if (secretsChanged && c.brokenReason === "credentials") c.brokenReason = undefined;
     if (secretsChanged) c.missingFields = c.missingFields.filter((m) => m !== "credentials");
   }
+  if (f.paused !== undefined && f.paused !== c.paused) {
+    state.emitConnection(f.paused ? "pause_connector" : "resume_connector", c);
+  }
   if (f.paused !== undefined) c.paused = f.paused;
   if (f.pauseAfterTrial !== undefined) c.pauseAfterTrial = f.pauseAfterTrial;
   if (f.syncFrequency !== undefined) c.syncFrequency = f.syncFrequency;
@@ -196,6 +200,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
   if (f.dailySyncTime !== undefined) c.dailySyncTime = f.dailySyncTime;
   if (f.networkingMethod !== undefined) c.networkingMethod = f.networkingMethod;
   if (historical === true) state.startSync(c, { force: true, historical: true });
+  state.emitConnection("edit_connector", c);
   let tests: SetupTest[] | undefined;
   if (f.runSetupTests === true || (configChanged && f.runSetupTests !== false)) {
     tests = runSetupTests(state, c, {
@@ -208,6 +213,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
 
 /** DELETE /v1/connections/{connectionId}. */
 export const deleteConnection: Handler = ({ state, params }) => {
+  state.emitConnection("delete_connector", state.connection(params.connectionId));
   state.deleteConnection(params.connectionId);
   return done(`Connection with id '${params.connectionId}' has been deleted`);
 };
@@ -217,6 +223,7 @@ export const syncConnection: Handler = ({ state, params, body: raw }) => {
   const c = state.connection(params.connectionId);
   const body = objectBody(raw);
   const force = field<boolean>(body, "force", "boolean") ?? false;
+  if (force) state.emitConnection("force_update_connector", c);
   const started = state.startSync(c, { force });
   return done(
     started
@@ -265,6 +272,7 @@ export const resyncConnection: Handler = ({ state, params, body: raw }) => {
   if (body.scope !== undefined) checkScope(state, c, body.scope);
   const blocker = resyncBlocker(state, c);
   if (blocker) throw conflict(blocker);
+  state.emitConnection("resync_connector", c);
   state.startSync(c, { historical: body.scope === undefined });
   return done(`Re-sync has been triggered successfully for connection with id '${c.id}'`);
 };
