@@ -88,8 +88,8 @@ export function done(message: string): HandlerResult {
  * list([{ id: "a" }], undefined);
  * ```
  */
-export function list(items: unknown[], nextCursor: string | undefined): HandlerResult {
+export function list(items: unknown[], nextCursor: string | undefined, message?: string): HandlerResult {
   const data: Record<string, unknown> = { items };
   if (nextCursor !== undefined) data.next_cursor = nextCursor;
-  return ok(data);
+  return ok(data, message);
 }

@@ -15,6 +15,7 @@ import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
+import { requestFields } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
 import type { WebhookRecord } from "./types.ts";
 import type { DeliveryResult, SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
@@ -409,6 +410,8 @@ async function api(
       );
     }
     meta.body = maskSecrets(body);
+    const refused = normalizeBody(body, route.operationId);
+    if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
   }
 
   // 7. Handler.
@@ -440,6 +443,27 @@ async function api(
     return finish(injected5xx(fault.status, fault.html), "5xx-after");
   }
   return finish(json(result.status, result.body, headers));
+}
+
+/**
+ * Top-level request body rules of the live API: an explicit `null` means "not
+ * set" (the field is dropped), and a field the operation doesn't have is
+ * refused. Returns the 400 message, or undefined when the body is fine.
+ */
+function normalizeBody(body: unknown, operationId: string): string | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const allowed = requestFields(operationId);
+  for (const [k, v] of Object.entries(record)) {
+    if (v === null) {
+      delete record[k];
+      continue;
+    }
+    if (allowed && !allowed.includes(k)) {
+      return `Unknown field '${k.slice(0, 100)}' in the request body: expected ${allowed.join(", ")}`;
+    }
+  }
+  return undefined;
 }
 
 async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Response> {

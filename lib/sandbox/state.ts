@@ -371,7 +371,7 @@ export class SandboxState {
       warnings: c.warnings ?? [],
       certificates: new Map(),
       fingerprints: new Map(),
-      schemaSeed: hashString(c.id),
+      schemaSeed: sourceSeed(c.service, config, c.id),
     };
     if (conn.brokenReason === "certificate") conn.presentedCertificate = makeCertificate(conn.id);
     if (conn.brokenReason === "fingerprint") conn.presentedFingerprint = makeFingerprint(conn.id);
@@ -613,6 +613,24 @@ export class SandboxState {
       );
     }
   }
+}
+
+/**
+ * Seed of a connection's generated schema config: its source (service, host,
+ * port, database) when the config names one, so copies of one database see
+ * the same schemas, else its id.
+ *
+ * @example Two copies of one source
+ * ```ts
+ * import { sourceSeed } from "./state.ts";
+ * const cfg = { host: "db", port: 5432, database: "shop" };
+ * sourceSeed("postgres", cfg, "a") === sourceSeed("postgres", cfg, "b"); // true
+ * ```
+ */
+export function sourceSeed(service: string, config: Record<string, unknown>, id: string): number {
+  const host = config.host ?? config.tunnel_host;
+  if (typeof host !== "string" || host === "") return hashString(id);
+  return hashString(`source:${service}:${host}:${config.port ?? ""}:${config.database ?? ""}`);
 }
 
 /** A sync's id: stable for one connection and start time, shaped like a UUID. */

@@ -225,8 +225,8 @@ export interface UserRecord {
   picture?: string;
   /** Creation time (epoch ms). */
   createdAt: number;
-  /** Last login (epoch ms). */
-  loggedInAt: number;
+  /** Last login (epoch ms); none for an invited user. */
+  loggedInAt?: number;
 }
 
 /** A team. */

@@ -11,8 +11,8 @@ import { created, done, type Handler, list, ok } from "../handler.ts";
 import { isSecretKey, MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
 import { runSetupTests, type SetupTest } from "../setup_tests.ts";
-import { hashString } from "../prng.ts";
-import { missingFieldsFor, type SandboxState } from "../state.ts";
+import { checkConfig, isSpecSecret } from "../spec_catalog.ts";
+import { missingFieldsFor, type SandboxState, sourceSeed } from "../state.ts";
 import type { ConnectionRecord } from "../types.ts";
 import { DELAY_SENSITIVITIES, field, NETWORKING_METHODS, objectBody, SYNC_FREQUENCIES } from "../validate.ts";
 import type { Body } from "../validate.ts";
@@ -66,7 +66,11 @@ export const listConnections: Handler = ({ state, query }) => {
     query,
     schema !== null ? (c) => c.schema === schema : undefined,
   );
-  return list(page.items.map((c) => connectionJson(state, c, false)), page.nextCursor);
+  return list(
+    page.items.map((c) => connectionJson(state, c, false)),
+    page.nextCursor,
+    "Connections list retrieved successfully",
+  );
 };
 
 /** GET /v1/groups/{groupId}/connections. */
@@ -98,7 +102,7 @@ export const createConnection: Handler = ({ state, body: raw }) => {
       `Unsupported service '${serviceId}'. See GET /v1/metadata/connector-types for the services this sandbox knows.`,
     );
   }
-  const config = { ...(f.config ?? {}) };
+  const config = checkConfig("connections", serviceId, f.config ?? {}, { mode: "create" });
   const schema = schemaNameFromConfig(service, config);
   if (!schema) {
     throw invalidInput(
@@ -135,12 +139,12 @@ export const createConnection: Handler = ({ state, body: raw }) => {
     setupState: "incomplete",
     missingFields: missing,
     failSyncs: false,
-    isHistoricalSync: false,
+    isHistoricalSync: true, // pending until its first sync, as the live API reports
     updateState: "on_schedule",
     warnings: [],
     certificates: new Map(),
     fingerprints: new Map(),
-    schemaSeed: hashString(id),
+    schemaSeed: sourceSeed(serviceId, config, id),
     state: serviceId === "connector_sdk" ? {} : undefined,
   };
   state.connections.add(c);
@@ -173,7 +177,8 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
   let secretsChanged = false;
   if (f.config) {
     const service = getService(c.service);
-    for (const [k, v] of Object.entries(f.config)) {
+    const patch = checkConfig("connections", c.service, f.config, { mode: "patch" });
+    for (const [k, v] of Object.entries(patch)) {
       if (v === MASK) continue; // a masked value sent back means "unchanged"
       if (service && schemaFields(service).includes(k) && v !== c.config[k]) {
         throw invalidInput(
@@ -182,7 +187,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
       }
       c.config[k] = v;
       configChanged = true;
-      if (isSecretKey(k)) secretsChanged = true;
+      if (isSecretKey(k) || isSpecSecret("connections", c.service, k)) secretsChanged = true;
       c.missingFields = c.missingFields.filter((m) => m !== k);
     }
     if (secretsChanged && c.brokenReason === "credentials") c.brokenReason = undefined;

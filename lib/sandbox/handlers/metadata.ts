@@ -16,7 +16,7 @@ export const accountInfo: Handler = ({ state }) =>
     account_id: state.account.id,
     account_name: state.account.name,
     user_id: state.account.userId,
-  });
+  }, "Account information retrieved successfully");
 
 /** GET /v1/roles. */
 export const listRoles: Handler = ({ state, query }) => {
