@@ -44,7 +44,7 @@ Deno.test("sandbox CLI prints an eval-able export line, serves, and stops cleanl
   reader.releaseLock();
   await child.stdout.cancel().catch(() => {});
   const err = await new Response(child.stderr).text();
-  assert.match(err, /serving http:\/\/127\.0\.0\.1:\d+\/v1 \(50 connections/);
+  assert.match(err, /serving http:\/\/127\.0\.0\.1:\d+\/v1 \(50 connections, \d+ operations/);
   assert.match(err, /SIGTERM, shutting down/);
 });
 

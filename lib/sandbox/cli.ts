@@ -14,7 +14,7 @@
 
 import { parseArgs } from "node:util";
 import { parseFaultSpec } from "./faults.ts";
-import { DEFAULT_RATE_LIMIT, DEFAULT_SYNC_SECONDS, type SandboxOptions, startSandbox } from "./mod.ts";
+import { DEFAULT_RATE_LIMIT, DEFAULT_SYNC_SECONDS, ROUTES, type SandboxOptions, startSandbox } from "./mod.ts";
 
 const HELP = `Fivetran REST API v1 sandbox (local, stateful simulator)
 
@@ -30,6 +30,7 @@ Usage: deno task sandbox [options]
                        drop-after=0.05,latency=20,latency-share=0.5,retry-after=0,html=0.5
   --random-seed N      seed of the demo account and of the fault sequence (default 1)
   --legacy-connectors  serve the retired /v1/connectors paths as aliases (default: 404)
+  --trial              a trial account's limits: 500 requests per hour (default 20,000)
   -h, --help           show this help
 
 Prints: export FIVETRAN_BASE_URL=... FIVETRAN_API_KEY=... FIVETRAN_API_SECRET=...
@@ -66,6 +67,7 @@ export function parseCli(args: string[]): SandboxOptions | "help" {
         faults: { type: "string" },
         "random-seed": { type: "string" },
         "legacy-connectors": { type: "boolean" },
+        trial: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -100,6 +102,7 @@ export function parseCli(args: string[]): SandboxOptions | "help" {
     faults: v.faults,
     randomSeed: int("random-seed", v["random-seed"], 0, 2 ** 32 - 1),
     legacyConnectors: v["legacy-connectors"] ?? false,
+    trial: v.trial ?? false,
   };
 }
 
@@ -118,7 +121,7 @@ if (import.meta.main) {
   console.log(sandbox.exportLine());
   console.error(
     `sandbox: serving ${sandbox.baseUrl} (${sandbox.state.connections.size} connections, ` +
-      `faults ${sandbox.faults}); admin at ${sandbox.adminUrl}. Ctrl-C to stop.`,
+      `${ROUTES.length} operations, faults ${sandbox.faults}); admin at ${sandbox.adminUrl}. Ctrl-C to stop.`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

@@ -30,7 +30,7 @@ import {
 import { Journal, type JournalEntry } from "./journal.ts";
 import { createPrng } from "./prng.ts";
 import { startFrontProxy } from "./proxy.ts";
-import { RateLimiter } from "./rate_limit.ts";
+import { RateLimits } from "./rate_limit.ts";
 import { ROUTES } from "./routes.ts";
 import { createHandler } from "./server.ts";
 import { SandboxState } from "./state.ts";
@@ -105,6 +105,8 @@ export interface SandboxOptions {
   syncSeconds?: number;
   /** Requests per rolling minute before 429s (default, or 0: 10,000). */
   rateLimit?: number;
+  /** A trial account's limits: 500 requests per hour instead of 20,000 (default false). */
+  trial?: boolean;
   /** Fault injection: a spec such as `5xx=0.1,429=0.1,drop=0.05,latency=20`, or settings. */
   faults?: string | Partial<FaultSettings>;
   /** Seed of the demo account and of the fault sequence (default 1). */
@@ -242,7 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.tick();
   };
   const journal = new Journal(options.journalSize ?? 10_000);
-  const limiter = new RateLimiter(options.rateLimit || DEFAULT_RATE_LIMIT, clock);
+  const limiter = new RateLimits({ perMinute: options.rateLimit || DEFAULT_RATE_LIMIT, trial: options.trial }, clock);
   const newInjector = () => new FaultInjector(faultSettings, createPrng(randomSeed).fork("faults"));
   let injector = newInjector();
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;

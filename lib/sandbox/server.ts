@@ -13,7 +13,7 @@ import { HANDLERS } from "./handlers/mod.ts";
 import type { HandlerResult } from "./handler.ts";
 import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
-import type { RateLimiter } from "./rate_limit.ts";
+import type { RateLimits } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
 import { requestFields } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
@@ -29,8 +29,8 @@ export interface ServerContext {
   state(): SandboxState;
   /** Journal. */
   journal: Journal;
-  /** Rate limiter. */
-  limiter: RateLimiter;
+  /** Rate limits. */
+  limiter: RateLimits;
   /** Fault injector. */
   faults: FaultInjector;
   /** Expected API key and secret. */
@@ -235,8 +235,8 @@ async function api(
   };
 
   const isV1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
-  const rateHeaders = (remaining: number): Record<string, string> => ({
-    "x-rate-limit": String(ctx.limiter.limit),
+  const rateHeaders = (remaining: number, limit = ctx.limiter.limit): Record<string, string> => ({
+    "x-rate-limit": String(limit),
     "x-rate-limit-remaining": String(remaining),
   });
 
@@ -294,25 +294,24 @@ async function api(
           "AuthFailed",
           typeof creds === "string" ? creds : "Invalid API key or secret",
         ),
-        { "www-authenticate": 'Basic realm="Fivetran API"', ...rateHeaders(ctx.limiter.peek().remaining) },
+        {
+          "www-authenticate": 'Basic realm="Fivetran API"',
+          ...rateHeaders(ctx.limiter.peek().remaining, ctx.limiter.peek().limit),
+        },
       ),
     );
   }
 
   // 3. Rate limit.
   const budget = ctx.limiter.take();
-  const headers = rateHeaders(budget.remaining);
+  const headers = rateHeaders(budget.remaining, budget.limit);
   if (!budget.allowed) {
     await req.body?.cancel().catch(() => {});
     return finish(
-      json(
-        429,
-        errorBody(
-          "TooManyRequests",
-          `Rate limit of ${budget.limit} requests per minute exceeded; retry after ${budget.retryAfter} s`,
-        ),
-        { ...headers, "retry-after": String(budget.retryAfter) },
-      ),
+      json(429, errorBody("TooManyRequests", budget.message!), {
+        ...headers,
+        "retry-after": String(budget.retryAfter),
+      }),
     );
   }
 
@@ -358,6 +357,14 @@ async function api(
   }
   const { route, params } = match.match;
   meta.operationId = route.operationId;
+  // 4b. The operation's own limits (setup tests, source interaction, user and private-link creation).
+  const own = ctx.limiter.takeOperation(route.operationId);
+  if (own && !own.allowed) {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
+    );
+  }
 
   // 5. Accept.
   if (!acceptable(req.headers.get("accept"), route)) {
@@ -477,6 +484,7 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
       connections: ctx.state().connections.size,
       faults: formatFaults(ctx.faults.settings),
       rate_limit: ctx.limiter.limit,
+      rate_limits: ctx.limiter.describe(),
       endpoints: [
         "GET /_sandbox/journal?since=SEQ&limit=N",
         "DELETE /_sandbox/journal",
