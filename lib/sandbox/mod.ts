@@ -33,6 +33,7 @@ import { startFrontProxy } from "./proxy.ts";
 import { RateLimits } from "./rate_limit.ts";
 import { ROUTES } from "./routes.ts";
 import { createHandler } from "./server.ts";
+import { snapshotSeed } from "./snapshot.ts";
 import { SandboxState } from "./state.ts";
 import type { SandboxSeed } from "./types.ts";
 import { type WebhookDeliveryRecord, WebhookDispatcher } from "./webhook_delivery.ts";
@@ -155,6 +156,8 @@ export interface Sandbox {
   webhookDeliveries(sinceSeq?: number): WebhookDeliveryRecord[];
   /** Resolves once no webhook delivery is in flight. */
   webhooksIdle(): Promise<void>;
+  /** The current account as a seed, secrets stripped (replay it with `startSandbox({ seed })`). */
+  snapshot(): SandboxSeed;
   /** Replace the fault settings (e.g. `"none"` to turn faults off). */
   setFaults(faults: string | Partial<FaultSettings>): void;
   /** The `eval`-able shell line with the three FIVETRAN_ variables. */
@@ -339,6 +342,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now: () => clock.now(),
     webhookDeliveries: (since) => dispatcher.deliveries(since),
     webhooksIdle: () => dispatcher.idle(),
+    snapshot: () => snapshotSeed(state),
     setFaults: (f) => {
       injector.settings = toFaults(f);
     },

@@ -146,7 +146,7 @@ export function schemaConfigFromSeed(
         nameInDestination: t.name_in_destination ?? toDestinationName(tableName),
         enabled: t.enabled ?? true,
         syncMode: t.sync_mode ?? "SOFT_DELETE",
-        patchAllowed: true,
+        patchAllowed: t.patch_allowed ?? true,
         columns,
       });
     }

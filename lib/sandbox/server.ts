@@ -15,6 +15,7 @@ import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
 import type { RateLimits } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
+import { snapshotSeed } from "./snapshot.ts";
 import { requestFields } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
 import type { WebhookRecord } from "./types.ts";
@@ -494,6 +495,7 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
         "PUT /_sandbox/faults?spec=SPEC",
         "GET /_sandbox/routes",
         "GET /_sandbox/webhooks?since=SEQ",
+        "GET /_sandbox/snapshot",
         "POST /_sandbox/shutdown",
       ],
     });
@@ -504,6 +506,9 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
     let entries = ctx.journal.entries(since);
     if (limit > 0) entries = entries.slice(-limit);
     return json(200, { entries });
+  }
+  if (p === "/_sandbox/snapshot" && method === "GET") {
+    return json(200, snapshotSeed(ctx.state()));
   }
   if (p === "/_sandbox/webhooks" && method === "GET") {
     const since = Number(url.searchParams.get("since") ?? "0") || 0;

@@ -250,8 +250,8 @@ export class SandboxState {
         region: d.region ?? "AWS_US_EAST_1",
         timeZoneOffset: d.time_zone_offset ?? "0",
         setupStatus: d.setup_status ?? "CONNECTED",
-        daylightSavingTimeEnabled: true,
-        networkingMethod: "Directly",
+        daylightSavingTimeEnabled: d.daylight_saving_time_enabled ?? true,
+        networkingMethod: d.networking_method ?? "Directly",
         config: d.config ?? {},
         createdAt: this.groups.get(d.group_id)!.createdAt,
       });
@@ -266,12 +266,20 @@ export class SandboxState {
         familyName: u.family_name ?? "",
         role: u.role ?? "Account Administrator",
         active: u.active ?? true,
-        verified: true,
-        invited: false,
-        createdAt: now - 300 * 86_400_000,
-        loggedInAt: now - 3_600_000,
+        verified: u.verified ?? true,
+        invited: u.invited ?? false,
+        phone: u.phone,
+        picture: u.picture,
+        createdAt: t(u.created_at, now - 300 * 86_400_000),
+        loggedInAt: u.invited ? undefined : t(u.logged_in_at, now - 3_600_000),
       });
       for (const g of u.groups ?? []) this.addGroupUser(g, u.id, "Destination Administrator");
+    }
+    for (const m of seed.group_users ?? []) {
+      if (!this.groups.get(m.group_id) || !this.users.get(m.user_id)) {
+        throw new Error(`Seed group_users refers to unknown group '${m.group_id}' or user '${m.user_id}'`);
+      }
+      this.addGroupUser(m.group_id, m.user_id, m.role);
     }
     if (!this.account.userId) this.account.userId = this.users.all()[0]?.id ?? "";
     for (const c of seed.connections ?? []) this.#loadConnection(c, now, t);
@@ -296,7 +304,7 @@ export class SandboxState {
         events: [...w.events],
         active: w.active ?? true,
         secret: w.secret,
-        createdAt: now - 30 * 86_400_000,
+        createdAt: t(w.created_at, now - 30 * 86_400_000),
         createdBy: this.account.userId,
       });
     }
@@ -352,12 +360,13 @@ export class SandboxState {
       createdAt: t(c.created_at, now - 200 * 86_400_000),
       connectedBy: c.connected_by ?? this.account.userId,
       paused: c.paused ?? c.sync_state === "paused",
-      pauseAfterTrial: false,
+      pauseAfterTrial: c.pause_after_trial ?? false,
       syncFrequency: c.sync_frequency ?? 360,
       scheduleType: c.schedule_type ?? "auto",
-      dataDelaySensitivity: "NORMAL",
-      dataDelayThreshold: 0,
-      networkingMethod: "Directly",
+      dataDelaySensitivity: c.data_delay_sensitivity ?? "NORMAL",
+      dataDelayThreshold: c.data_delay_threshold ?? 0,
+      dailySyncTime: c.daily_sync_time,
+      networkingMethod: c.networking_method ?? "Directly",
       serviceVersion: 1,
       config,
       setupState,
@@ -403,6 +412,7 @@ export class SandboxState {
         c.schemas,
         service?.schemaFormat === "schema_prefix" ? (name) => `${schema}_${toDestinationName(name)}` : undefined,
       );
+      if (c.schema_change_handling) conn.schemaConfig.schemaChangeHandling = c.schema_change_handling;
     }
     if (c.service === "connector_sdk") conn.state = structuredClone(c.state ?? {});
     if (conn.failedAt !== undefined && (conn.succeededAt ?? 0) < conn.failedAt) {
