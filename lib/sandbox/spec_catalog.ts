@@ -18,8 +18,8 @@ import { SPEC_SERVICES_JSON } from "./spec_services.ts";
 /** Which discriminator mapping a service belongs to. */
 export type ServiceKind = "connections" | "destinations" | "logs" | "privateLinks";
 
-/** A field's type code (see `spec_services.ts`) or its enum values. */
-export type FieldCode = string | string[];
+/** A field's type code (see `spec_services.ts`): a letter, enum values, a typed array or an object's fields. */
+export type FieldCode = string | string[] | { a: FieldCode } | { o: Record<string, FieldCode> };
 
 /** One service of the spec. */
 export interface SpecService {
@@ -29,11 +29,15 @@ export interface SpecService {
   fields: Record<string, FieldCode>;
   /** Required config fields. */
   required: string[];
+  /** Fields of the request's `auth` object (OAuth services). */
+  auth: Record<string, FieldCode>;
 }
 
-type Raw = Record<ServiceKind, Record<string, [string, Record<string, FieldCode>, string[]]>> & {
-  requestFields: Record<string, string[]>;
-};
+type Raw =
+  & Record<ServiceKind, Record<string, [string, Record<string, FieldCode>, string[], Record<string, FieldCode>?]>>
+  & {
+    requestFields: Record<string, string[]>;
+  };
 let raw: Raw | undefined;
 const cache = new Map<string, SpecService | null>();
 
@@ -86,7 +90,7 @@ export function specService(kind: ServiceKind, id: string): SpecService | undefi
   let s = cache.get(key);
   if (s === undefined) {
     const r = Object.hasOwn(data()[kind], id) ? data()[kind][id] : undefined;
-    s = r ? { format: r[0], fields: r[1], required: r[2] } : null;
+    s = r ? { format: r[0], fields: r[1], required: r[2], auth: r[3] ?? {} } : null;
     cache.set(key, s);
   }
   return s ?? undefined;
@@ -94,6 +98,7 @@ export function specService(kind: ServiceKind, id: string): SpecService | undefi
 
 function kindName(code: FieldCode): string {
   if (Array.isArray(code)) return "one of the listed values";
+  if (typeof code === "object") return "a" in code ? "an array" : "an object";
   return {
     s: "a string",
     p: "a string",
@@ -116,6 +121,7 @@ function coerce(v: unknown, code: FieldCode): { ok: true; value: unknown } | { o
   if (Array.isArray(code)) {
     return typeof v === "string" && code.includes(v) ? { ok: true, value: v } : { ok: false };
   }
+  if (typeof code === "object") code = "a" in code ? "a" : "o"; // nested fields are not checked
   switch (code) {
     case "s":
     case "p":
@@ -211,6 +217,33 @@ export function checkConfig(
       throw invalidInput(
         `Missing required field(s) ${missing.map((m) => `${field}.${m}`).join(", ")} for service '${service}'`,
       );
+    }
+  }
+  return out;
+}
+
+/**
+ * Config defaults the live API fills in on create, for the fields the spec
+ * lists: `timeframe_months` → `TWELVE`, and a `*sync_mode` field → its `All...`
+ * value (go-fivetran's e2e suite reads `TWELVE` and `AllApps` back from an
+ * itunes_connect connection created without them).
+ *
+ * @example Using `withDefaults`
+ * ```ts
+ * import { withDefaults } from "./spec_catalog.ts";
+ * withDefaults("itunes_connect", { schema: "x" }); // { schema: "x", app_sync_mode: "AllApps", timeframe_months: "TWELVE" }
+ * ```
+ */
+export function withDefaults(service: string, config: Record<string, unknown>): Record<string, unknown> {
+  const spec = specService("connections", service);
+  if (!spec) return config;
+  const out = { ...config };
+  for (const [k, code] of Object.entries(spec.fields)) {
+    if (out[k] !== undefined || !Array.isArray(code)) continue;
+    if (k === "timeframe_months" && code.includes("TWELVE")) out[k] = "TWELVE";
+    else if (k.endsWith("sync_mode")) {
+      const all = code.find((v) => v.startsWith("All"));
+      if (all) out[k] = all;
     }
   }
   return out;

@@ -85,9 +85,11 @@ export function destinationJson(d: DestinationRecord, detail: boolean): Record<s
     time_zone_offset: d.timeZoneOffset,
     // Lowercase, as the live API answers (go-fivetran's e2e suite); the spec says uppercase.
     setup_status: d.setupStatus.toLowerCase(),
-    daylight_saving_time_enabled: d.daylightSavingTimeEnabled,
     networking_method: d.networkingMethod,
   };
+  // Only details carry it: the live API's list leaves it out (go-fivetran's e2e list test reads false for a
+  // destination created with true).
+  if (detail) out.daylight_saving_time_enabled = d.daylightSavingTimeEnabled;
   if (detail) out.config = destinationConfigJson(d);
   return out;
 }

@@ -11,7 +11,7 @@ import { created, done, type Handler, list, ok } from "../handler.ts";
 import { isSecretKey, MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
 import { runSetupTests, type SetupTest } from "../setup_tests.ts";
-import { checkConfig, isSpecSecret } from "../spec_catalog.ts";
+import { checkConfig, isSpecSecret, withDefaults } from "../spec_catalog.ts";
 import { missingFieldsFor, type SandboxState, sourceSeed } from "../state.ts";
 import type { ConnectionRecord } from "../types.ts";
 import { DELAY_SENSITIVITIES, field, NETWORKING_METHODS, objectBody, SYNC_FREQUENCIES } from "../validate.ts";
@@ -102,7 +102,7 @@ export const createConnection: Handler = ({ state, body: raw }) => {
       `Unsupported service '${serviceId}'. See GET /v1/metadata/connector-types for the services this sandbox knows.`,
     );
   }
-  const config = checkConfig("connections", serviceId, f.config ?? {}, { mode: "create" });
+  const config = withDefaults(serviceId, checkConfig("connections", serviceId, f.config ?? {}, { mode: "create" }));
   const schema = schemaNameFromConfig(service, config);
   if (!schema) {
     throw invalidInput(
