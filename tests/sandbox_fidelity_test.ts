@@ -143,3 +143,19 @@ Deno.test("sandbox copies of one database connection see the same schemas, so sc
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
   });
 });
+
+Deno.test("sandbox journal masks the spec's password fields of a service, not only secret-looking names", async () => {
+  await withSandbox({ seed: SEED }, async (sb) => {
+    const made = await call(sb, "POST", "/connections", {
+      body: {
+        group_id: "g1",
+        service: "adp_workforce_now",
+        config: { schema: "adp", client_id: "id", ws_certificate: "CERT-SECRET-123" },
+      },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.data.config.ws_certificate, "******");
+    const journal = JSON.stringify(sb.journal());
+    assert.ok(!journal.includes("CERT-SECRET-123"));
+  });
+});

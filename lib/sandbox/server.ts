@@ -16,7 +16,7 @@ import { maskSecrets } from "./mask.ts";
 import type { RateLimits } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
 import { snapshotSeed } from "./snapshot.ts";
-import { requestFields } from "./spec_catalog.ts";
+import { maskConfig, requestFields } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
 import type { WebhookRecord } from "./types.ts";
 import type { DeliveryResult, SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
@@ -417,7 +417,7 @@ async function api(
         ),
       );
     }
-    meta.body = maskSecrets(body);
+    meta.body = journalBody(state, route.operationId, params, body);
     const refused = normalizeBody(body, route.operationId);
     if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
   }
@@ -451,6 +451,33 @@ async function api(
     return finish(injected5xx(fault.status, fault.html), "5xx-after");
   }
   return finish(json(result.status, result.body, headers));
+}
+
+/** A request body as the journal keeps it: secrets masked, including the spec's password fields of its service. */
+function journalBody(
+  state: SandboxState,
+  operationId: string,
+  params: Record<string, string>,
+  body: unknown,
+): unknown {
+  const masked = maskSecrets(body);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return masked;
+  const config = (body as { config?: unknown }).config;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) return masked;
+  const sent = (body as { service?: unknown }).service;
+  const [kind, service] = operationId === "create_connection"
+    ? ["connections" as const, sent]
+    : operationId === "modify_connection"
+    ? ["connections" as const, state.connections.get(params.connectionId ?? "")?.service]
+    : operationId === "create_destination"
+    ? ["destinations" as const, sent]
+    : operationId === "modify_destination"
+    ? ["destinations" as const, state.destinations.get(params.destinationId ?? "")?.service]
+    : [undefined, undefined];
+  if (kind && typeof service === "string") {
+    (masked as Record<string, unknown>).config = maskConfig(kind, service, config as Record<string, unknown>);
+  }
+  return masked;
 }
 
 /**
