@@ -60,3 +60,21 @@ Deno.test("sandbox limits user creation to 500 an hour", async () => {
     assert.match(refused.body.message, /500 user creations per hour/);
   });
 });
+
+Deno.test("sandbox lists its rate-limit windows; an explicit --rate-limit raises the hourly budget to 60 × N", async () => {
+  for (const [options, hourly] of [[{}, 20_000], [{ trial: true }, 500], [{ rateLimit: 1_000 }, 60_000]] as const) {
+    await withSandbox({ seed: SEED, ...options }, async (sb) => {
+      const health = await (await fetch(sb.adminUrl)).json();
+      const all = health.rate_limits.filter((w: { operations?: string[] }) => !w.operations);
+      assert.deepEqual(all.map((w: { per: string }) => w.per), ["minute", "hour"]);
+      assert.equal(all[1].limit, hourly, JSON.stringify(options));
+      const named = health.rate_limits.map((w: { what: string; per: string; limit: number }) =>
+        `${w.limit} ${w.what}/${w.per}`
+      );
+      assert.ok(named.includes("250 setup tests/minute"));
+      assert.ok(named.includes("500 source interaction requests/minute"));
+      assert.ok(named.includes("500 user creations/hour"));
+      assert.ok(named.includes("5 private link creations/hour"));
+    });
+  }
+});

@@ -247,7 +247,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.tick();
   };
   const journal = new Journal(options.journalSize ?? 10_000);
-  const limiter = new RateLimits({ perMinute: options.rateLimit || DEFAULT_RATE_LIMIT, trial: options.trial }, clock);
+  const limiter = new RateLimits({
+    perMinute: options.rateLimit || DEFAULT_RATE_LIMIT,
+    trial: options.trial,
+    explicit: (options.rateLimit ?? 0) > 0,
+  }, clock);
   const newInjector = () => new FaultInjector(faultSettings, createPrng(randomSeed).fork("faults"));
   let injector = newInjector();
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;

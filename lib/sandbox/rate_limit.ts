@@ -120,6 +120,12 @@ export interface RateLimitsOptions {
   perMinute: number;
   /** A trial account: 500 requests per hour instead of 20,000. */
   trial?: boolean;
+  /**
+   * `perMinute` was asked for (`--rate-limit N`): the hourly budget of all
+   * requests is then at least 60 × N, so a high N lifts the limits as it did
+   * before there was an hourly window.
+   */
+  explicit?: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -155,10 +161,11 @@ export class RateLimits {
   readonly #windows: { spec: WindowSpec; limiter: RateLimiter }[];
 
   /** Create the windows. */
-  constructor({ perMinute, trial = false }: RateLimitsOptions, clock: Clock) {
+  constructor({ perMinute, trial = false, explicit = false }: RateLimitsOptions, clock: Clock) {
+    const hourly = Math.max(trial ? 500 : 20_000, explicit ? perMinute * 60 : 0);
     const specs: WindowSpec[] = [
       { what: "API requests", limit: perMinute, windowMs: MINUTE },
-      { what: trial ? "API requests (trial account)" : "API requests", limit: trial ? 500 : 20_000, windowMs: HOUR },
+      { what: trial ? "API requests (trial account)" : "API requests", limit: hourly, windowMs: HOUR },
       { what: "setup tests", limit: 250, windowMs: MINUTE, operations: SETUP_TESTS },
       { what: "setup tests", limit: 2_500, windowMs: HOUR, operations: SETUP_TESTS },
       { what: "source interaction requests", limit: 500, windowMs: MINUTE, operations: SOURCE_INTERACTION },
@@ -198,12 +205,9 @@ export class RateLimits {
         };
       }
     }
-    let tightest: RateDecision | undefined;
-    for (const { limiter } of windows) {
-      const d = limiter.take();
-      if (!tightest || d.remaining < tightest.remaining) tightest = d;
-    }
-    return tightest ?? { allowed: true, limit: this.limit, remaining: this.limit, retryAfter: 0 };
+    // The budget headers describe the first window (all requests: the per-minute one, as clients pace by it).
+    const decisions = windows.map(({ limiter }) => limiter.take());
+    return decisions[0] ?? { allowed: true, limit: this.limit, remaining: this.limit, retryAfter: 0 };
   }
 
   /** Count one request against the windows of all requests. */
@@ -217,15 +221,9 @@ export class RateLimits {
     return this.#take((s) => s.operations?.has(operationId) === true);
   }
 
-  /** The budget of all requests without counting one. */
+  /** The per-minute budget of all requests, without counting one. */
   peek(): RateDecision {
-    let tightest: RateDecision | undefined;
-    for (const { spec, limiter } of this.#windows) {
-      if (spec.operations) continue;
-      const d = limiter.peek();
-      if (!tightest || d.remaining < tightest.remaining) tightest = d;
-    }
-    return tightest!;
+    return this.#windows[0].limiter.peek();
   }
 
   /** Forget every counted request. */
