@@ -117,3 +117,11 @@ Deno.test("sandbox snapshot of the demo account replays", async () => {
     );
   });
 });
+
+Deno.test("sandbox snapshot of a replayed snapshot is the same seed (demo account)", async () => {
+  await withSandbox({ connections: 40 }, async (sb) => {
+    const seed = JSON.parse(JSON.stringify(sb.snapshot()));
+    await using replay = await startSandbox({ seed });
+    assert.deepEqual(JSON.parse(JSON.stringify(replay.snapshot())), seed);
+  });
+});
