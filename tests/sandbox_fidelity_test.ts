@@ -159,3 +159,22 @@ Deno.test("sandbox journal masks the spec's password fields of a service, not on
     assert.ok(!journal.includes("CERT-SECRET-123"));
   });
 });
+
+Deno.test("sandbox masks password fields nested in objects and arrays of the service's config", async () => {
+  await withSandbox({ seed: SEED }, async (sb) => {
+    const made = await call(sb, "POST", "/connections", {
+      body: {
+        group_id: "g1",
+        service: "amplitude",
+        config: {
+          schema: "amp",
+          project_credentials: [{ project: "p1", api_key: "K-1", secret_key: "S-1" }],
+          aws_credentials: { bucket_name: "b", s3_role_arn: "arn:aws:iam::1:role/x" },
+        },
+      },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const shown = JSON.stringify(made.body.data.config) + JSON.stringify(sb.journal());
+    for (const secret of ["K-1", "S-1", "arn:aws:iam"]) assert.ok(!shown.includes(secret), secret);
+  });
+});

@@ -279,9 +279,37 @@ export function maskConfig(
 ): Record<string, unknown> {
   const out = maskSecrets(config) as Record<string, unknown>;
   const spec = specService(kind, service);
-  if (!spec) return out;
-  for (const [k, v] of Object.entries(out)) {
-    if (spec.fields[k] === "p" && v !== "" && v !== null && v !== undefined) out[k] = MASK;
+  return spec ? maskByCode(out, spec.fields) : out;
+}
+
+/** The fields of an object code, or of an array-of-objects code. */
+function objectFields(code: FieldCode): Record<string, FieldCode> | undefined {
+  if (typeof code !== "object" || Array.isArray(code)) return undefined;
+  if ("o" in code) return code.o;
+  const item = code.a;
+  return typeof item === "object" && !Array.isArray(item) && "o" in item ? item.o : undefined;
+}
+
+/** Mask the password fields a code tree names, also inside objects and arrays of objects. */
+function maskByCode(value: Record<string, unknown>, fields: Record<string, FieldCode>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(value)) {
+    const code = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    if (code === undefined || v === null || v === undefined || v === "") continue;
+    if (code === "p") {
+      value[k] = MASK;
+      continue;
+    }
+    if (typeof code === "object" && !Array.isArray(code) && "a" in code && code.a === "p" && Array.isArray(v)) {
+      value[k] = v.map(() => MASK);
+      continue;
+    }
+    const inner = objectFields(code);
+    if (!inner) continue;
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (typeof item === "object" && item !== null && !Array.isArray(item)) {
+        maskByCode(item as Record<string, unknown>, inner);
+      }
+    }
   }
-  return out;
+  return value;
 }
