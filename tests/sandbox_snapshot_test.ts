@@ -65,10 +65,20 @@ Deno.test("sandbox snapshot (GET /_sandbox/snapshot) strips secrets and replays 
     // change some state through the API first
     await call(sb, "PATCH", "/connections/c_pg", { body: { paused: true } });
     await call(sb, "POST", "/groups", { body: { name: "Staging" } });
+    const nested = await call(sb, "POST", "/connections", {
+      body: {
+        group_id: "g1",
+        service: "pendo",
+        config: { schema: "pendo", extra_settings: { region: "eu", password: "nested-secret" } },
+      },
+    });
+    assert.equal(nested.status, 201, JSON.stringify(nested.body));
     const res = await fetch(`${sb.adminUrl}/snapshot`);
     const text = await res.text();
     assert.equal(res.status, 200);
-    for (const secret of ["dest-secret", "pg-secret", "wh-secret"]) assert.ok(!text.includes(secret), secret);
+    for (const secret of ["dest-secret", "pg-secret", "wh-secret", "nested-secret"]) {
+      assert.ok(!text.includes(secret), secret);
+    }
     const seed = JSON.parse(text) as SandboxSeed;
     await using replay = await startSandbox({ seed });
     for (

@@ -28,7 +28,7 @@ function withoutSecrets(kind: ServiceKind, service: string, config: Record<strin
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(masked)) {
     if (v === MASK || (Array.isArray(v) && v.length > 0 && v.every((x) => x === MASK))) continue;
-    out[k] = structuredClone(config[k]);
+    out[k] = structuredClone(v); // the masked value: nested secrets stay masked
   }
   return out;
 }
