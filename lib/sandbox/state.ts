@@ -643,7 +643,15 @@ export function sourceSeed(service: string, config: Record<string, unknown>, id:
   return hashString(`source:${service}:${host}:${config.port ?? ""}:${config.database ?? ""}`);
 }
 
-/** A sync's id: stable for one connection and start time, shaped like a UUID. */
+/**
+ * A sync's id: stable for one connection and start time, shaped like a UUID.
+ *
+ * @example Using `syncId`
+ * ```ts
+ * import { syncId } from "./state.ts";
+ * syncId("crimson_ledger", 0); // "xxxxxxxx-xxxx-4xxx-axxx-xxxxxxxxxxxx"
+ * ```
+ */
 export function syncId(connectionId: string, startedAt: number): string {
   const h = hex(hashString(`sync:${connectionId}:${startedAt}`), 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;

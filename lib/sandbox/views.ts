@@ -97,6 +97,12 @@ export function destinationJson(d: DestinationRecord, detail: boolean): Record<s
 /**
  * A destination's config as the live API shows it: secrets masked and numbers
  * as strings (`"port": "5432"`, go-fivetran's e2e suite; booleans stay booleans).
+ *
+ * @example Using `destinationConfigJson`
+ * ```ts
+ * import { destinationConfigJson } from "./views.ts";
+ * // destinationConfigJson(destination) -> { host: "h", port: "443", password: "******" }
+ * ```
  */
 export function destinationConfigJson(d: DestinationRecord): Record<string, unknown> {
   const out = maskConfig("destinations", d.service, d.config);

@@ -60,7 +60,15 @@ export interface DeliveryResult {
   message: string;
 }
 
-/** Deliveries time out after this long, like Fivetran's 10 s. */
+/**
+ * Deliveries time out after this long, like Fivetran's 10 s.
+ *
+ * @example Using `DELIVERY_TIMEOUT_MS`
+ * ```ts
+ * import { DELIVERY_TIMEOUT_MS } from "./webhook_delivery.ts";
+ * console.log(`${DELIVERY_TIMEOUT_MS / 1000} s`);
+ * ```
+ */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -122,7 +130,17 @@ export async function signBody(body: string, secret: string): Promise<string> {
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
 }
 
-/** Whether a webhook wants an event. */
+/**
+ * Whether a webhook wants an event: active, of the event's group (group
+ * webhooks), and listing the event (or `*`).
+ *
+ * @example Using `wants`
+ * ```ts
+ * import { wants } from "./webhook_delivery.ts";
+ * const hook = { seq: 1, id: "w", type: "account" as const, url: "http://127.0.0.1/h", events: ["sync_end"], active: true, createdAt: 0, createdBy: "u" };
+ * wants(hook, { event: "sync_end", created: 0 }); // true
+ * ```
+ */
 export function wants(w: WebhookRecord, e: SandboxEvent): boolean {
   if (!w.active) return false;
   if (w.type === "group" && w.groupId !== e.groupId) return false;
