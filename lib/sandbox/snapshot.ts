@@ -100,6 +100,24 @@ function connectionSeed(state: SandboxState, c: ConnectionRecord): SeedConnectio
   return out;
 }
 
+function transformationsSeed(state: SandboxState): NonNullable<SandboxSeed["transformations"]> {
+  return state.transformations.all().map((t) => {
+    state.settleTransformation(t);
+    const ids = t.schedule.connection_ids as string[] | undefined;
+    const name = (t.config.name ?? t.config.package_name) as string | undefined;
+    return {
+      id: t.id,
+      type: t.type,
+      status: t.status,
+      paused: t.paused,
+      ...(t.failRuns ? { fail_runs: true } : {}),
+      output_model_names: [...t.outputModelNames],
+      ...(ids?.length ? { connection_ids: [...ids] } : {}),
+      ...(name !== undefined ? { name } : {}),
+    };
+  });
+}
+
 /**
  * The account as a seed, secrets stripped; `startSandbox({ seed })` replays it.
  *
@@ -161,20 +179,6 @@ export function snapshotSeed(state: SandboxState): SandboxSeed {
       active: w.active,
       created_at: iso(w.createdAt),
     })),
-    transformations: state.transformations.all().map((t) => {
-      state.settleTransformation(t);
-      const ids = t.schedule.connection_ids as string[] | undefined;
-      const name = (t.config.name ?? t.config.package_name) as string | undefined;
-      return {
-        id: t.id,
-        type: t.type,
-        status: t.status,
-        paused: t.paused,
-        ...(t.failRuns ? { fail_runs: true } : {}),
-        output_model_names: [...t.outputModelNames],
-        ...(ids?.length ? { connection_ids: [...ids] } : {}),
-        ...(name !== undefined ? { name } : {}),
-      };
-    }),
+    transformations: transformationsSeed(state),
   };
 }
