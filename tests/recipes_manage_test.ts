@@ -803,7 +803,8 @@ Deno.test("copy_connector.ts copies service, settings, secrets and schema config
 Deno.test("copy_connector.ts reports what of the schema config was copied, not 'copied' after sending no schemas", async () => {
   const sb = await startSandbox(); // the demo account, as the README's readers have it
   try {
-    // The README's example: the copies get a schema config without the source's schemas (sales, public).
+    // The README's example: the copy reads the same database, so it has every schema item of the source and the
+    // whole config is sent; the report counts what the PATCH carried.
     const r = await runRecipe(copyConnector, [
       "--connection-id",
       DEMO.renamedConnectionId,
@@ -813,20 +814,22 @@ Deno.test("copy_connector.ts reports what of the schema config was copied, not '
       new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
     ], sb);
     assert.equal(r.code, 0, r.stderr);
-    assert.doesNotMatch(r.stdout + r.stderr, /schema config copied/);
-    assert.match(
-      r.stderr,
-      /done — created \w+, schema config not copied \(it has none of the source's schemas\); only schema_change_handling ALLOW_COLUMNS/,
-    );
-    assert.match(r.stderr, /does not have 2 of the source's schema items; left as they are: sales, public/);
     const patch = mutations(sb).find((e) => e.method === "PATCH")!;
-    assert.deepEqual(patch.body, { schema_change_handling: "ALLOW_COLUMNS" }, "no empty schemas object is sent");
+    const sent = (patch.body as { schemas?: Record<string, { tables?: object }> }).schemas ?? {};
+    const tables = Object.values(sent).reduce((n, s) => n + Object.keys(s.tables ?? {}).length, 0);
+    assert.equal(Object.keys(sent).length, 2);
+    assert.match(r.stderr, new RegExp(`done — created \\w+, schema config copied \\(2 schemas, ${tables} tables\\)`));
+    assert.doesNotMatch(r.stderr, /left as they are/);
   } finally {
     await sb.close();
   }
-  // Where the copy has some of them, what was applied is counted.
+  // Where the copy has only some of them (the source gained a schema the copy's database does not show), what was
+  // applied is counted and what was not is named.
   const seeded = await sandbox();
   try {
+    const source = seeded.state.connections.get(DEMO.renamedConnectionId)!;
+    const config = seeded.state.schemaConfig(source);
+    config.schemas.set("archive", { ...config.schemas.get("public")!, nameInDestination: "shop_archive" });
     const r = await runRecipe(copyConnector, [
       "--connection-id",
       DEMO.renamedConnectionId,
@@ -845,6 +848,7 @@ Deno.test("copy_connector.ts reports what of the schema config was copied, not '
       r.stderr,
       new RegExp(`schema config partly copied \\(${n} schemas?, ${tables} tables?\\); \\d+ items? left as they are`),
     );
+    assert.match(r.stderr, /left as they are: archive/);
   } finally {
     await seeded.close();
   }
@@ -976,7 +980,7 @@ Deno.test("new_group_destination.ts creates a group and its destination; --json 
 
 Deno.test("new_group_destination.ts reports an empty group after a failed destination, then --group-id finishes it", async () => {
   const sb = await sandbox();
-  const bad = await snowflakeFile({ service: "oracle_warehouse" }); // the API refuses this service
+  const bad = await snowflakeFile({ service: "no_such_warehouse" }); // the API refuses this service
   const good = await snowflakeFile();
   try {
     // --no-validate: a snowflake config for oracle_warehouse would otherwise stop before anything is sent.
@@ -1015,7 +1019,7 @@ Deno.test("new_group_destination.ts reports an empty group after a failed destin
 
 Deno.test("new_group_destination.ts --rollback deletes the empty group; --dry-run sends nothing", async () => {
   const sb = await sandbox();
-  const bad = await snowflakeFile({ service: "oracle_warehouse" });
+  const bad = await snowflakeFile({ service: "no_such_warehouse" });
   const good = await snowflakeFile();
   try {
     const groups = sb.state.groups.all().length;

@@ -52,7 +52,7 @@ export const createUser: Handler = ({ state, body: raw }) => {
     phone,
     picture,
     createdAt: now,
-    loggedInAt: now,
+    loggedInAt: undefined, // invited: never logged in
   });
   return created(userJson(u), "User has been invited to the account");
 };
