@@ -55,6 +55,13 @@ export {
 export { type AtlasConfig, ConfigError, DEFAULT_BASE_URL, loadConfig, type LoadConfigOptions } from "./lib/config.ts";
 export { type PacerOptions, RateLimitPacer } from "./lib/pacer.ts";
 export { VERSION } from "./lib/_version.ts";
+export {
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhook,
+  type VerifyWebhookOptions,
+  type WebhookVerification,
+} from "./lib/webhook.ts";
 
 interface DefaultClient {
   key: string;

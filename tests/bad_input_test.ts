@@ -44,6 +44,8 @@ const BASE: Record<string, (f: Files) => string[]> = {
   "status_pagination.ts": () => ["--group-id", G],
   "table_sync.ts": () => ["--connection-id", C, "--table", "sales.Orders", "--yes"],
   "update_connector.ts": () => ["--connection-id", C, "--set", "sync_frequency=360"],
+  // Any non-empty file serves as a webhook secret.
+  "webhook_listener.ts": (f) => ["--port", "0", "--secret-file", f.sql, "--duration", "1"],
 };
 
 const ID_FLAGS = ["--connection-id", "--group-id", "--to-group", "--transformation-id"];

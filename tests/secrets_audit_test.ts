@@ -213,6 +213,10 @@ const RUNS: Record<string, Run[]> = {
       ],
     },
   ],
+  "webhook_listener.ts": [
+    { args: (f) => ["--port", "0", "--secret-file", f.webhookSecret, "--duration", "1"] },
+    { args: () => ["--port", "0", "--duration", "1", "--json"], env: { FIVETRAN_WEBHOOK_SECRET: PLANTED.webhookEnv } },
+  ],
 };
 
 async function writeFiles(dir: string): Promise<Files> {
