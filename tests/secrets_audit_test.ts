@@ -213,6 +213,11 @@ const RUNS: Record<string, Run[]> = {
       ],
     },
   ],
+  "setup_test.ts": [
+    { args: () => ["--connection-id", DEMO.credentialsBrokenConnectionId], code: 1 },
+    { args: () => ["--group-id", DEMO.bigGroupId, "--trust-certificates", "--json"], code: 1 },
+    { args: () => ["--group-id", DEMO.bigGroupId, "--dry-run"] },
+  ],
   "webhook_listener.ts": [
     { args: (f) => ["--port", "0", "--secret-file", f.webhookSecret, "--duration", "1"] },
     { args: () => ["--port", "0", "--duration", "1", "--json"], env: { FIVETRAN_WEBHOOK_SECRET: PLANTED.webhookEnv } },
