@@ -233,6 +233,11 @@ export type RecipeMain = (args: string[], deps?: RecipeDeps) => Promise<number>;
 const COMMON_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", description: "Show this help and exit" },
   json: { type: "boolean", description: "Print only machine-readable JSON on stdout" },
+  profile: {
+    type: "string",
+    valueName: "NAME",
+    description: "Use the named account of the FIVETRAN_CONFIG file's profiles (default FIVETRAN_PROFILE)",
+  },
 };
 
 /**
@@ -293,7 +298,8 @@ export function formatHelp(spec: RecipeSpec): string {
     FIVETRAN_API_KEY: "API key (required, or FIVETRAN_CONFIG)",
     FIVETRAN_API_SECRET: "API secret (required, or FIVETRAN_CONFIG)",
     FIVETRAN_BASE_URL: "API base URL (default https://api.fivetran.com/v1; the sandbox prints its own)",
-    FIVETRAN_CONFIG: 'JSON file {"fivetran": {"api_key": "...", "api_secret": "..."}}',
+    FIVETRAN_CONFIG: 'JSON file {"fivetran": {"api_key": "...", "api_secret": "..."}, "profiles": {"NAME": {...}}}',
+    FIVETRAN_PROFILE: "Profile of the FIVETRAN_CONFIG file to use (as --profile)",
     FIVETRAN_LOG_FILE: "Rotating log file (default logs/fivetran.log; 'off' to disable)",
     NO_COLOR: "Plain output when set",
     ...spec.env,
@@ -396,7 +402,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         const given = deps.clientOptions ?? {};
         const config = given.apiKey && given.apiSecret
           ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
-          : loadConfig();
+          : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
         theLog.addSecrets(config.apiKey, config.apiSecret);
         out.addSecrets(config.apiKey, config.apiSecret);
         client = createAtlas({
