@@ -44,6 +44,7 @@ const BASE: Record<string, (f: Files) => string[]> = {
   "status_pagination.ts": () => ["--group-id", G],
   "table_sync.ts": () => ["--connection-id", C, "--table", "sales.Orders", "--yes"],
   "update_connector.ts": () => ["--connection-id", C, "--set", "sync_frequency=360"],
+  "schema_export.ts": () => ["--connection-id", C, "--format", "terraform"],
   "setup_test.ts": () => ["--connection-id", C],
   // Any non-empty file serves as a webhook secret.
   "webhook_listener.ts": (f) => ["--port", "0", "--secret-file", f.sql, "--duration", "1"],

@@ -213,6 +213,10 @@ const RUNS: Record<string, Run[]> = {
       ],
     },
   ],
+  "schema_export.ts": [
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--format", "terraform"] },
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--json"] },
+  ],
   "setup_test.ts": [
     { args: () => ["--connection-id", DEMO.credentialsBrokenConnectionId], code: 1 },
     { args: () => ["--group-id", DEMO.bigGroupId, "--trust-certificates", "--json"], code: 1 },
