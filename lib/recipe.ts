@@ -15,6 +15,7 @@ import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./_retry.ts";
+import { RateLimitPacer } from "../mod.ts";
 
 /**
  * Exit code: done.
@@ -157,6 +158,8 @@ export interface RecipeContext {
   readonly signal: AbortSignal;
   /** Sleeps (injectable for tests). */
   sleep(ms: number): Promise<void>;
+  /** The rate-limit budget the API last reported (`X-Rate-Limit`, `X-Rate-Limit-Remaining`); empty before any answer. */
+  budget(): { limit?: number; remaining?: number };
   /** The clock in epoch milliseconds (injectable for tests). */
   now(): number;
   /** Reads an environment variable (undefined when unset or not permitted). */
@@ -397,6 +400,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       log = deps.log ?? openLogFromEnv();
       const theLog = log;
       let client: Atlas | undefined;
+      let pacer: RateLimitPacer | undefined;
       const realClient = (): Atlas => {
         if (client) return client;
         const given = deps.clientOptions ?? {};
@@ -405,9 +409,13 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
         theLog.addSecrets(config.apiKey, config.apiSecret);
         out.addSecrets(config.apiKey, config.apiSecret);
+        // The client's pacer, made here so that ctx.budget() can read what the API reports.
+        pacer = given.pacer === false ? undefined : given.pacer ??
+          new RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
+          ...(pacer ? { pacer } : {}),
           ...given,
           ...config,
         });
@@ -459,6 +467,10 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         json,
         signal,
         sleep: (ms) => sleep(ms, signal),
+        budget: () => {
+          const { limit, remaining } = pacer?.budget ?? {};
+          return { ...(limit !== undefined ? { limit } : {}), ...(remaining !== undefined ? { remaining } : {}) };
+        },
         now,
         env,
         string,

@@ -46,6 +46,7 @@ const BASE: Record<string, (f: Files) => string[]> = {
   "update_connector.ts": () => ["--connection-id", C, "--set", "sync_frequency=360"],
   "schema_export.ts": () => ["--connection-id", C, "--format", "terraform"],
   "setup_test.ts": () => ["--connection-id", C],
+  "sync_monitor.ts": () => ["--group-id", G, "--once"],
   // Any non-empty file serves as a webhook secret.
   "webhook_listener.ts": (f) => ["--port", "0", "--secret-file", f.sql, "--duration", "1"],
 };

@@ -222,6 +222,10 @@ const RUNS: Record<string, Run[]> = {
     { args: () => ["--group-id", DEMO.bigGroupId, "--trust-certificates", "--json"], code: 1 },
     { args: () => ["--group-id", DEMO.bigGroupId, "--dry-run"] },
   ],
+  "sync_monitor.ts": [
+    { args: () => ["--group-id", DEMO.smallGroupId, "--once"] },
+    { args: () => ["--group-id", DEMO.smallGroupId, "--until", "idle", "--interval", "0.1", "--json"] },
+  ],
   "webhook_listener.ts": [
     { args: (f) => ["--port", "0", "--secret-file", f.webhookSecret, "--duration", "1"] },
     { args: () => ["--port", "0", "--duration", "1", "--json"], env: { FIVETRAN_WEBHOOK_SECRET: PLANTED.webhookEnv } },
