@@ -34,6 +34,7 @@ interface Files {
   destinationConfig: string;
   updatePayload: string;
   copySecrets: string;
+  migrateSecrets: string;
   webhookSecret: string;
   team: string;
   user: string;
@@ -213,6 +214,26 @@ const RUNS: Record<string, Run[]> = {
       ],
     },
   ],
+  "migrate_group.ts": [
+    {
+      args: (
+        f,
+      ) => ["--from-group", DEMO.smallGroupId, "--to-group", DEMO.financeGroupId, "--secrets", f.migrateSecrets],
+      delivers: ["copyPassword", "updatePassword"],
+    },
+    {
+      args: (f) => [
+        "--from-group",
+        DEMO.smallGroupId,
+        "--to-group",
+        DEMO.marketingGroupId,
+        "--secrets",
+        f.migrateSecrets,
+        "--dry-run",
+        "--json",
+      ],
+    },
+  ],
   "schema_export.ts": [
     { args: () => ["--connection-id", DEMO.renamedConnectionId, "--format", "terraform"] },
     { args: () => ["--connection-id", DEMO.renamedConnectionId, "--json"] },
@@ -266,6 +287,10 @@ async function writeFiles(dir: string): Promise<Files> {
     }),
     updatePayload: await write("update.json", { sync_frequency: 720, config: { password: PLANTED.updatePassword } }),
     copySecrets: await write("copy_secrets.json", { password: PLANTED.copyPassword }),
+    migrateSecrets: await write("migrate_secrets.json", {
+      steady_orchard: { password: PLANTED.copyPassword },
+      noisy_cricket: { api_access_token: PLANTED.updatePassword },
+    }),
     webhookSecret: await write("webhook_secret.txt", `${PLANTED.webhookFile}\n`),
     team: await write("team.json", { name: "audit_team", description: "Audit", role: "Account Analyst" }),
     user: await write("user.json", {
