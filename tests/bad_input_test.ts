@@ -54,6 +54,7 @@ const BASE: Record<string, (f: Files) => string[]> = {
   ],
   "schema_export.ts": () => ["--connection-id", C, "--format", "terraform"],
   "setup_test.ts": () => ["--connection-id", C],
+  "staged_load.ts": () => ["--connection-id", C, "--schema", "sales"],
   "sync_monitor.ts": () => ["--group-id", G, "--once"],
   // Any non-empty file serves as a webhook secret.
   "webhook_listener.ts": (f) => ["--port", "0", "--secret-file", f.sql, "--duration", "1"],

@@ -243,6 +243,10 @@ const RUNS: Record<string, Run[]> = {
     { args: () => ["--group-id", DEMO.bigGroupId, "--trust-certificates", "--json"], code: 1 },
     { args: () => ["--group-id", DEMO.bigGroupId, "--dry-run"] },
   ],
+  "staged_load.ts": [
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--schema", "sales", "--batch", "1"] },
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--schema", "sales", "--dry-run", "--json"] },
+  ],
   "sync_monitor.ts": [
     { args: () => ["--group-id", DEMO.smallGroupId, "--once"] },
     { args: () => ["--group-id", DEMO.smallGroupId, "--until", "idle", "--interval", "0.1", "--json"] },
