@@ -58,6 +58,10 @@ interface Run {
  * `demo.ts` starts its own sandbox and is run as it is (its own secrets are audited instead).
  */
 const RUNS: Record<string, Run[]> = {
+  "account_report.ts": [
+    { args: (f) => ["--output", f.sql.replace(/orders\.sql$/, "report.html")] },
+    { args: (f) => ["--group-id", DEMO.bigGroupId, "--output", f.sql.replace(/orders\.sql$/, "big.html"), "--json"] },
+  ],
   "cert_mgmt.ts": [
     // Two of the big group's broken connections have bad credentials, which trusting cannot fix: exit 1.
     { args: () => ["--group-id", DEMO.bigGroupId, "--limit", "100"], code: 1 },
