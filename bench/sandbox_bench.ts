@@ -44,10 +44,32 @@ for (let i = 0; i < passes; i++) {
   requests += r.requests;
 }
 const seconds = (performance.now() - t1) / 1000;
+// Small requests: details of 2,000 different connections, 8 in flight.
+const ids: string[] = [];
+for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+  const res = await fetch(
+    `${sandbox.baseUrl}/connections?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    { headers },
+  );
+  const body = await res.json();
+  ids.push(...body.data.items.map((c: { id: string }) => c.id));
+  cursor = ids.length >= 2_000 ? undefined : body.data.next_cursor;
+}
+const t2 = performance.now();
+let next = 0;
+await Promise.all(Array.from({ length: 8 }, async () => {
+  while (next < ids.length) {
+    const res = await fetch(`${sandbox.baseUrl}/connections/${ids[next++]}`, { headers });
+    if (res.status !== 200) throw new Error(`detail: ${res.status}`);
+    await res.arrayBuffer();
+  }
+}));
+const detailRps = ids.length / ((performance.now() - t2) / 1000);
 const after = Deno.memoryUsage();
 console.log(
   `sandbox: start ${startMs.toFixed(0)} ms for 10,000 connections; paging at limit 1000: ` +
     `${(requests / seconds).toFixed(1)} requests/s, ${(passes * 10_000 / seconds).toFixed(0)} connections/s; ` +
+    `connection details: ${detailRps.toFixed(0)} requests/s; ` +
     `memory: rss +${mb(after.rss - before.rss)} (${mb(after.rss)}), heapUsed +${
       mb(after.heapUsed - before.heapUsed)
     } (${mb(after.heapUsed)})`,

@@ -920,7 +920,7 @@ Deno.test("new_group_destination.ts creates a group and its destination; --json 
 
 Deno.test("new_group_destination.ts reports an empty group after a failed destination, then --group-id finishes it", async () => {
   const sb = await sandbox();
-  const bad = await snowflakeFile({ service: "oracle_warehouse" }); // the API refuses this service
+  const bad = await snowflakeFile({ service: "no_such_warehouse" }); // the API refuses this service
   const good = await snowflakeFile();
   try {
     const r = await runRecipe(newGroupDestination, ["--name", "half_done", "--config", bad], sb);
@@ -958,7 +958,7 @@ Deno.test("new_group_destination.ts reports an empty group after a failed destin
 
 Deno.test("new_group_destination.ts --rollback deletes the empty group; --dry-run sends nothing", async () => {
   const sb = await sandbox();
-  const bad = await snowflakeFile({ service: "oracle_warehouse" });
+  const bad = await snowflakeFile({ service: "no_such_warehouse" });
   const good = await snowflakeFile();
   try {
     const groups = sb.state.groups.all().length;

@@ -44,7 +44,7 @@ Deno.test("sandbox CLI prints an eval-able export line, serves, and stops cleanl
   reader.releaseLock();
   await child.stdout.cancel().catch(() => {});
   const err = await new Response(child.stderr).text();
-  assert.match(err, /serving http:\/\/127\.0\.0\.1:\d+\/v1 \(50 connections/);
+  assert.match(err, /serving http:\/\/127\.0\.0\.1:\d+\/v1 \(50 connections, \d+ operations/);
   assert.match(err, /SIGTERM, shutting down/);
 });
 
@@ -88,4 +88,41 @@ Deno.test("sandbox CLI exits 0 when asked through POST /_sandbox/shutdown", asyn
   assert.equal((await child.status).code, 0);
   await child.stdout.cancel().catch(() => {});
   assert.match(await new Response(child.stderr).text(), /shut down through \/_sandbox\/shutdown/);
+});
+
+Deno.test("sandbox CLI --snapshot-out writes the account as a replayable seed on shutdown, and needs write access", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/snap.json`;
+    const denied = await command(["--port", "0", "--connections", "5", "--snapshot-out", file]).output();
+    assert.equal(denied.code, 2);
+    assert.match(new TextDecoder().decode(denied.stderr), /--snapshot-out needs write access/);
+
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...PERMS, `--allow-write=${dir}`, CLI, "--port", "0", "--connections", "5"]
+        .concat(["--snapshot-out", file]),
+      stdout: "piped",
+      stderr: "piped",
+      stdin: "null",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+    reader.releaseLock();
+    const base = /FIVETRAN_BASE_URL=(\S+)/.exec(out)![1];
+    await (await fetch(base.replace(/\/v1$/, "/_sandbox/shutdown"), { method: "POST" })).body?.cancel();
+    assert.equal((await child.status).code, 0);
+    await child.stdout.cancel().catch(() => {});
+    assert.match(await new Response(child.stderr).text(), /snapshot written to/);
+    const seed = JSON.parse(await Deno.readTextFile(file));
+    assert.ok(seed.connections.length >= 5);
+    assert.ok(seed.groups.length > 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

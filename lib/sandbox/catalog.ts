@@ -7,9 +7,10 @@
  */
 
 import type { Prng } from "./prng.ts";
+import { specService, specServiceIds } from "./spec_catalog.ts";
 
 /** How a service names its destination schema in `config`. */
-export type SchemaFormat = "schema_prefix" | "schema" | "schema_table_group";
+export type SchemaFormat = "schema_prefix" | "schema" | "schema_table" | "schema_table_group";
 
 /** One connector type. */
 export interface ServiceInfo {
@@ -29,6 +30,10 @@ export interface ServiceInfo {
   tables: readonly string[];
   /** Source schemas for database services (one per entry). */
   sourceSchemas?: readonly string[];
+  /** Metadata description (default: generated from the name). */
+  description?: string;
+  /** Metadata `connector_class` (default `standard`). */
+  connectorClass?: string;
 }
 
 const DB_TABLES = [
@@ -186,8 +191,64 @@ function file(id: string, name: string): ServiceInfo {
 
 const BY_ID = new Map(SERVICES.map((s) => [s.id, s]));
 
+/** Metadata the live API reports for services outside the curated list (go-fivetran's e2e assertions). */
+const KNOWN_METADATA: Record<string, Partial<ServiceInfo>> = {
+  "15five": {
+    name: "15Five",
+    type: "HumanResources",
+    description: "15Five is an employee performance management platform.",
+    connectorClass: "lite",
+  },
+};
+
+const FORMAT_NAMES: Record<string, SchemaFormat> = {
+  S: "schema",
+  T: "schema_table",
+  P: "schema_prefix",
+  G: "schema_table_group",
+};
+
+/** Display name from a service id: `sql_server_rds` → `Sql Server Rds`. */
+function displayName(id: string): string {
+  return id.split("_").map((w) => w ? w[0].toUpperCase() + w.slice(1) : w).join(" ");
+}
+
+const FROM_SPEC = new Map<string, ServiceInfo | null>();
+
+/** A connection service the spec knows but the curated list doesn't, with generic tables. */
+function fromSpec(id: string): ServiceInfo | undefined {
+  let info = FROM_SPEC.get(id);
+  if (info === undefined) {
+    const spec = specService("connections", id);
+    const format = FORMAT_NAMES[spec?.format ?? ""] ?? "schema";
+    const database = format === "schema_prefix";
+    const files = format === "schema_table_group" || format === "schema_table";
+    info = spec
+      ? {
+        id,
+        name: displayName(id),
+        type: database ? "Database" : files ? "File" : "API",
+        schemaFormat: format,
+        connectTest: database ? "Connecting to database" : files ? "Listing files" : "Validating API access",
+        network: database,
+        tables: database
+          ? DB_TABLES
+          : files
+          ? ["Records: RowID,Payload,ModifiedAt"]
+          : ["Account: Id,Name,CreatedAt,UpdatedAt", "Event: Id,AccountId,Kind,OccurredAt", "User: Id,Email,Name"],
+        sourceSchemas: database ? DB_SCHEMAS : undefined,
+        ...KNOWN_METADATA[id],
+      }
+      : null;
+    FROM_SPEC.set(id, info);
+  }
+  return info ?? undefined;
+}
+
+let ALL: readonly ServiceInfo[] | undefined;
+
 /**
- * All connector types, in listing order.
+ * All connector types (the curated ones and every service of the spec), sorted by id as the live API lists them.
  *
  * @example List service ids
  * ```ts
@@ -196,7 +257,11 @@ const BY_ID = new Map(SERVICES.map((s) => [s.id, s]));
  * ```
  */
 export function listServices(): readonly ServiceInfo[] {
-  return SERVICES;
+  if (!ALL) {
+    const ids = new Set([...specServiceIds("connections"), ...BY_ID.keys()]);
+    ALL = [...ids].sort().map((id) => getService(id)!);
+  }
+  return ALL;
 }
 
 /**
@@ -209,7 +274,7 @@ export function listServices(): readonly ServiceInfo[] {
  * ```
  */
 export function getService(id: string): ServiceInfo | undefined {
-  return BY_ID.get(id);
+  return BY_ID.get(id) ?? fromSpec(id);
 }
 
 /**
@@ -232,9 +297,10 @@ export function schemaNameFromConfig(
       return str("schema_prefix");
     case "schema":
       return str("schema");
-    case "schema_table_group": {
+    case "schema_table_group":
+    case "schema_table": {
       const schema = str("schema");
-      const table = str("table_group_name") ?? str("table");
+      const table = service.schemaFormat === "schema_table" ? str("table") : str("table_group_name") ?? str("table");
       return schema && table ? `${schema}.${table}` : undefined;
     }
   }
@@ -257,6 +323,8 @@ export function schemaFields(service: ServiceInfo): string[] {
       return ["schema"];
     case "schema_table_group":
       return ["schema", "table_group_name"];
+    case "schema_table":
+      return ["schema", "table"];
   }
 }
 

@@ -14,7 +14,7 @@
 
 import { parseArgs } from "node:util";
 import { parseFaultSpec } from "./faults.ts";
-import { DEFAULT_RATE_LIMIT, DEFAULT_SYNC_SECONDS, type SandboxOptions, startSandbox } from "./mod.ts";
+import { DEFAULT_RATE_LIMIT, DEFAULT_SYNC_SECONDS, ROUTES, type SandboxOptions, startSandbox } from "./mod.ts";
 
 const HELP = `Fivetran REST API v1 sandbox (local, stateful simulator)
 
@@ -30,6 +30,8 @@ Usage: deno task sandbox [options]
                        drop-after=0.05,latency=20,latency-share=0.5,retry-after=0,html=0.5
   --random-seed N      seed of the demo account and of the fault sequence (default 1)
   --legacy-connectors  serve the retired /v1/connectors paths as aliases (default: 404)
+  --trial              a trial account's limits: 500 requests per hour (default 20,000)
+  --snapshot-out FILE  on shutdown, write the account as a seed (secrets stripped) to FILE
   -h, --help           show this help
 
 Prints: export FIVETRAN_BASE_URL=... FIVETRAN_API_KEY=... FIVETRAN_API_SECRET=...
@@ -50,8 +52,32 @@ function int(name: string, raw: string | undefined, min: number, max = Number.MA
   return n;
 }
 
+/** CLI options: the sandbox's, plus where to write a snapshot on shutdown. */
+export interface CliOptions extends SandboxOptions {
+  /** `--snapshot-out FILE`. */
+  snapshotOut?: string;
+}
+
+function nonEmpty(name: string, raw: string): string {
+  if (raw.trim() === "") fail(`--${name} needs a file name`);
+  return raw;
+}
+
+/** Write the snapshot to `path` atomically (a temporary file renamed over it). */
+async function writeSnapshot(path: string, seed: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    await Deno.writeTextFile(tmp, JSON.stringify(seed, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+    console.error(`sandbox: snapshot written to ${path}`);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    console.error(`sandbox: could not write the snapshot to ${path}: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
 /** Parse CLI arguments into sandbox options (exits 2 on bad values). */
-export function parseCli(args: string[]): SandboxOptions | "help" {
+export function parseCli(args: string[]): CliOptions | "help" {
   let parsed;
   try {
     parsed = parseArgs({
@@ -66,6 +92,8 @@ export function parseCli(args: string[]): SandboxOptions | "help" {
         faults: { type: "string" },
         "random-seed": { type: "string" },
         "legacy-connectors": { type: "boolean" },
+        trial: { type: "boolean" },
+        "snapshot-out": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -100,6 +128,8 @@ export function parseCli(args: string[]): SandboxOptions | "help" {
     faults: v.faults,
     randomSeed: int("random-seed", v["random-seed"], 0, 2 ** 32 - 1),
     legacyConnectors: v["legacy-connectors"] ?? false,
+    trial: v.trial ?? false,
+    snapshotOut: v["snapshot-out"] === undefined ? undefined : nonEmpty("snapshot-out", v["snapshot-out"]),
   };
 }
 
@@ -108,6 +138,19 @@ if (import.meta.main) {
   if (options === "help") {
     console.log(HELP);
     Deno.exit(0);
+  }
+  const snapshotOut = options.snapshotOut;
+  if (snapshotOut !== undefined) {
+    // Written to a temporary file next to it, then renamed: needs its directory.
+    const dir = snapshotOut.includes("/") ? snapshotOut.slice(0, snapshotOut.lastIndexOf("/")) || "/" : ".";
+    const perm = await Deno.permissions.query({ name: "write", path: dir });
+    if (perm.state !== "granted") {
+      fail(
+        `--snapshot-out needs write access to ${dir}: run with --allow-write=${dir} ` +
+          `(deno run --allow-net=127.0.0.1 --allow-read --allow-write=${dir} lib/sandbox/cli.ts ...)`,
+        false,
+      );
+    }
   }
   let sandbox;
   try {
@@ -118,21 +161,23 @@ if (import.meta.main) {
   console.log(sandbox.exportLine());
   console.error(
     `sandbox: serving ${sandbox.baseUrl} (${sandbox.state.connections.size} connections, ` +
-      `faults ${sandbox.faults}); admin at ${sandbox.adminUrl}. Ctrl-C to stop.`,
+      `${ROUTES.length} operations, faults ${sandbox.faults}); admin at ${sandbox.adminUrl}. Ctrl-C to stop.`,
   );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.error(`sandbox: ${signal}, shutting down`);
+    if (snapshotOut !== undefined) await writeSnapshot(snapshotOut, sandbox.snapshot());
     await sandbox.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
-  sandbox.finished.then(() => {
+  sandbox.finished.then(async () => {
     if (stopping) return;
     console.error("sandbox: shut down through /_sandbox/shutdown");
+    if (snapshotOut !== undefined) await writeSnapshot(snapshotOut, sandbox.snapshot());
     Deno.exit(0);
   });
 }

@@ -7,6 +7,8 @@
 
 import type { Route } from "./routes.ts";
 import type { SandboxState } from "./state.ts";
+import type { WebhookRecord } from "./types.ts";
+import type { DeliveryResult, SandboxEvent } from "./webhook_delivery.ts";
 
 /** The request as a handler sees it. */
 export interface HandlerContext {
@@ -20,6 +22,8 @@ export interface HandlerContext {
   query: URLSearchParams;
   /** Parsed JSON body; `undefined` when the request had none. */
   body: unknown;
+  /** Sends one webhook event now and reports the receiver's answer (webhook tests). */
+  deliver?: (webhook: WebhookRecord, event: SandboxEvent) => Promise<DeliveryResult>;
 }
 
 /** A handler's answer. */
@@ -30,8 +34,8 @@ export interface HandlerResult {
   body: Record<string, unknown>;
 }
 
-/** An operation handler (throws `ApiError` for error answers). */
-export type Handler = (ctx: HandlerContext) => HandlerResult;
+/** An operation handler (throws `ApiError` for error answers); it may answer later (webhook tests). */
+export type Handler = (ctx: HandlerContext) => HandlerResult | Promise<HandlerResult>;
 
 /**
  * 200 with data.
@@ -84,8 +88,8 @@ export function done(message: string): HandlerResult {
  * list([{ id: "a" }], undefined);
  * ```
  */
-export function list(items: unknown[], nextCursor: string | undefined): HandlerResult {
+export function list(items: unknown[], nextCursor: string | undefined, message?: string): HandlerResult {
   const data: Record<string, unknown> = { items };
   if (nextCursor !== undefined) data.next_cursor = nextCursor;
-  return ok(data);
+  return ok(data, message);
 }

@@ -30,11 +30,13 @@ import {
 import { Journal, type JournalEntry } from "./journal.ts";
 import { createPrng } from "./prng.ts";
 import { startFrontProxy } from "./proxy.ts";
-import { RateLimiter } from "./rate_limit.ts";
+import { RateLimits } from "./rate_limit.ts";
 import { ROUTES } from "./routes.ts";
 import { createHandler } from "./server.ts";
+import { snapshotSeed } from "./snapshot.ts";
 import { SandboxState } from "./state.ts";
 import type { SandboxSeed } from "./types.ts";
+import { type WebhookDeliveryRecord, WebhookDispatcher } from "./webhook_delivery.ts";
 
 export { createManualClock, DEMO, demoAccount, parseFaultSpec, ROUTES, SandboxState };
 export type { Clock, ManualClock } from "./clock.ts";
@@ -44,6 +46,7 @@ export type { Route } from "./routes.ts";
 export type * from "./types.ts";
 export type { DemoOptions } from "./demo_account.ts";
 export type { SetupTest } from "./setup_tests.ts";
+export type { SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
 
 /**
  * Default API key of the sandbox.
@@ -86,6 +89,9 @@ export const DEFAULT_RATE_LIMIT = 10_000;
  */
 export const DEFAULT_SYNC_SECONDS = 10;
 
+/** How often time-based transitions are settled in the background (ms). */
+const TICK_MS = 250;
+
 /** Options of {@link startSandbox} (the CLI flags map onto these). */
 export interface SandboxOptions {
   /** Port to listen on (default 0: any free port; the CLI defaults to 8787). */
@@ -100,6 +106,8 @@ export interface SandboxOptions {
   syncSeconds?: number;
   /** Requests per rolling minute before 429s (default, or 0: 10,000). */
   rateLimit?: number;
+  /** A trial account's limits: 500 requests per hour instead of 20,000 (default false). */
+  trial?: boolean;
   /** Fault injection: a spec such as `5xx=0.1,429=0.1,drop=0.05,latency=20`, or settings. */
   faults?: string | Partial<FaultSettings>;
   /** Seed of the demo account and of the fault sequence (default 1). */
@@ -144,6 +152,12 @@ export interface Sandbox {
   advance(ms: number): void;
   /** Current sandbox time (epoch ms). */
   now(): number;
+  /** Webhook deliveries so far (oldest first, the last 1,000), optionally after `sinceSeq`. */
+  webhookDeliveries(sinceSeq?: number): WebhookDeliveryRecord[];
+  /** Resolves once no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void>;
+  /** The current account as a seed, secrets stripped (replay it with `startSandbox({ seed })`). */
+  snapshot(): SandboxSeed;
   /** Replace the fault settings (e.g. `"none"` to turn faults off). */
   setFaults(faults: string | Partial<FaultSettings>): void;
   /** The `eval`-able shell line with the three FIVETRAN_ variables. */
@@ -214,14 +228,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const randomSeed = options.randomSeed ?? 1;
   const clock = createOffsetClock(options.clock ?? systemClock);
   const syncMs = (options.syncSeconds ?? DEFAULT_SYNC_SECONDS) * 1000;
+  const dispatcher = new WebhookDispatcher();
   const build = () => {
-    const s = new SandboxState({ clock, syncMs, randomSeed });
+    const s: SandboxState = new SandboxState({
+      clock,
+      syncMs,
+      randomSeed,
+      onEvent: (e) => dispatcher.dispatch(s.webhooks.all(), e),
+    });
     s.load(makeSeed());
     return s;
   };
   let state = build();
+  // Time-based transitions (and their webhook events) happen as the clock moves, read or not.
+  const ticker = setInterval(() => state.tick(), TICK_MS);
+  const advance = (ms: number) => {
+    clock.advance(ms);
+    state.tick();
+  };
   const journal = new Journal(options.journalSize ?? 10_000);
-  const limiter = new RateLimiter(options.rateLimit || DEFAULT_RATE_LIMIT, clock);
+  const limiter = new RateLimits({ perMinute: options.rateLimit || DEFAULT_RATE_LIMIT, trial: options.trial }, clock);
   const newInjector = () => new FaultInjector(faultSettings, createPrng(randomSeed).fork("faults"));
   let injector = newInjector();
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -254,7 +280,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     legacyConnectors: options.legacyConnectors ?? false,
     drop: (info) => front.drop((info.remoteAddr as Deno.NetAddr).port),
     reset,
-    advance: (ms) => clock.advance(ms),
+    advance,
+    deliver: (w, e) => dispatcher.send(w, e),
+    deliveries: (since) => dispatcher.deliveries(since),
     shutdown: () => {
       // Let the answer get out first.
       shutdownTimer ??= setTimeout(() => void close(), 50);
@@ -272,6 +300,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       upstreamPort: server.addr.port,
     });
   } catch (e) {
+    clearInterval(ticker);
     abort.abort();
     await server.finished;
     throw e;
@@ -284,9 +313,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const close = () => {
     closed ??= (async () => {
       if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
+      clearInterval(ticker);
       abort.abort();
       await front.close();
       await server.finished;
+      await dispatcher.close();
       markFinished();
     })();
     return closed;
@@ -307,8 +338,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     journal: (since) => journal.entries(since),
     clearJournal: () => journal.clear(),
     reset,
-    advance: (ms) => clock.advance(ms),
+    advance,
     now: () => clock.now(),
+    webhookDeliveries: (since) => dispatcher.deliveries(since),
+    webhooksIdle: () => dispatcher.idle(),
+    snapshot: () => snapshotSeed(state),
     setFaults: (f) => {
       injector.settings = toFaults(f);
     },

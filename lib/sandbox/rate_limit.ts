@@ -95,3 +95,141 @@ export class RateLimiter {
     this.#head = 0;
   }
 }
+
+/** One of Fivetran's documented limits. */
+interface WindowSpec {
+  /** What it limits, for messages. */
+  what: string;
+  /** Requests per window. */
+  limit: number;
+  /** Window length (ms). */
+  windowMs: number;
+  /** Operations it counts; all requests when absent. */
+  operations?: ReadonlySet<string>;
+}
+
+/** A refusal or budget, with the message of the window that decided it. */
+export interface RateLimitDecision extends RateDecision {
+  /** The 429 message (when refused). */
+  message?: string;
+}
+
+/** Options of {@link RateLimits}. */
+export interface RateLimitsOptions {
+  /** Requests per rolling minute (the sandbox's `--rate-limit`). */
+  perMinute: number;
+  /** A trial account: 500 requests per hour instead of 20,000. */
+  trial?: boolean;
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const SETUP_TESTS = new Set(["run_setup_tests", "run_destination_setup_tests"]);
+const SOURCE_INTERACTION = new Set([
+  "run_setup_tests",
+  "reload_connection_schema_config",
+  "pre_create_connection_schema_config",
+  "connection_column_config",
+]);
+
+function unit(ms: number): string {
+  return ms === HOUR ? "hour" : ms === MINUTE ? "minute" : `${ms / 1000} s`;
+}
+
+/**
+ * Fivetran's documented rate limits, each its own rolling window with its own
+ * 429 message: all requests (20,000/hour; 500/hour on a trial account), setup
+ * tests (250/minute, 2,500/hour), source interaction (500/minute,
+ * 5,000/hour), user creation (500/hour) and private-link creation (5/hour);
+ * plus the sandbox's own per-minute budget.
+ *
+ * @example Using `RateLimits`
+ * ```ts
+ * import { RateLimits } from "./rate_limit.ts";
+ * import { systemClock } from "./clock.ts";
+ * const limits = new RateLimits({ perMinute: 10_000 }, systemClock);
+ * const d = limits.take();
+ * ```
+ */
+export class RateLimits {
+  readonly #windows: { spec: WindowSpec; limiter: RateLimiter }[];
+
+  /** Create the windows. */
+  constructor({ perMinute, trial = false }: RateLimitsOptions, clock: Clock) {
+    const specs: WindowSpec[] = [
+      { what: "API requests", limit: perMinute, windowMs: MINUTE },
+      { what: trial ? "API requests (trial account)" : "API requests", limit: trial ? 500 : 20_000, windowMs: HOUR },
+      { what: "setup tests", limit: 250, windowMs: MINUTE, operations: SETUP_TESTS },
+      { what: "setup tests", limit: 2_500, windowMs: HOUR, operations: SETUP_TESTS },
+      { what: "source interaction requests", limit: 500, windowMs: MINUTE, operations: SOURCE_INTERACTION },
+      { what: "source interaction requests", limit: 5_000, windowMs: HOUR, operations: SOURCE_INTERACTION },
+      { what: "user creations", limit: 500, windowMs: HOUR, operations: new Set(["create_user"]) },
+      { what: "private link creations", limit: 5, windowMs: HOUR, operations: new Set(["create_private_link"]) },
+    ];
+    this.#windows = specs.map((spec) => ({ spec, limiter: new RateLimiter(spec.limit, clock, spec.windowMs) }));
+  }
+
+  /** The windows, as data (`GET /_sandbox`). */
+  describe(): { what: string; limit: number; per: string; operations?: string[] }[] {
+    return this.#windows.map(({ spec }) => ({
+      what: spec.what,
+      limit: spec.limit,
+      per: unit(spec.windowMs),
+      ...(spec.operations ? { operations: [...spec.operations] } : {}),
+    }));
+  }
+
+  /** The per-minute budget of all requests. */
+  get limit(): number {
+    return this.#windows[0].spec.limit;
+  }
+
+  #take(applies: (s: WindowSpec) => boolean): RateLimitDecision {
+    const windows = this.#windows.filter((w) => applies(w.spec));
+    for (const { spec, limiter } of windows) {
+      const peek = limiter.peek();
+      if (!peek.allowed) {
+        const refused = limiter.take(); // does not count: computes Retry-After
+        return {
+          ...refused,
+          message: `Rate limit of ${spec.limit} ${spec.what} per ${
+            unit(spec.windowMs)
+          } exceeded; retry after ${refused.retryAfter} s`,
+        };
+      }
+    }
+    let tightest: RateDecision | undefined;
+    for (const { limiter } of windows) {
+      const d = limiter.take();
+      if (!tightest || d.remaining < tightest.remaining) tightest = d;
+    }
+    return tightest ?? { allowed: true, limit: this.limit, remaining: this.limit, retryAfter: 0 };
+  }
+
+  /** Count one request against the windows of all requests. */
+  take(): RateLimitDecision {
+    return this.#take((s) => s.operations === undefined);
+  }
+
+  /** Count an operation against its own windows (setup tests, user creation, ...); undefined when it has none. */
+  takeOperation(operationId: string): RateLimitDecision | undefined {
+    if (!this.#windows.some((w) => w.spec.operations?.has(operationId))) return undefined;
+    return this.#take((s) => s.operations?.has(operationId) === true);
+  }
+
+  /** The budget of all requests without counting one. */
+  peek(): RateDecision {
+    let tightest: RateDecision | undefined;
+    for (const { spec, limiter } of this.#windows) {
+      if (spec.operations) continue;
+      const d = limiter.peek();
+      if (!tightest || d.remaining < tightest.remaining) tightest = d;
+    }
+    return tightest!;
+  }
+
+  /** Forget every counted request. */
+  reset(): void {
+    for (const w of this.#windows) w.limiter.reset();
+  }
+}

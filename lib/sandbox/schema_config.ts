@@ -91,7 +91,7 @@ export function generateSchemaConfig(conn: ConnectionRecord): SchemaConfigRecord
         tables: tableMap,
       });
     }
-  } else if (service?.schemaFormat === "schema_table_group") {
+  } else if (service?.schemaFormat === "schema_table_group" || service?.schemaFormat === "schema_table") {
     const [schema, table] = conn.schema.split(".");
     const t = tables[0];
     schemas.set(schema, {
@@ -146,7 +146,7 @@ export function schemaConfigFromSeed(
         nameInDestination: t.name_in_destination ?? toDestinationName(tableName),
         enabled: t.enabled ?? true,
         syncMode: t.sync_mode ?? "SOFT_DELETE",
-        patchAllowed: true,
+        patchAllowed: t.patch_allowed ?? true,
         columns,
       });
     }

@@ -13,9 +13,13 @@ import { HANDLERS } from "./handlers/mod.ts";
 import type { HandlerResult } from "./handler.ts";
 import type { Journal } from "./journal.ts";
 import { maskSecrets } from "./mask.ts";
-import type { RateLimiter } from "./rate_limit.ts";
+import type { RateLimits } from "./rate_limit.ts";
 import { legacyAlias, matchRoute, type Route, ROUTES } from "./routes.ts";
+import { snapshotSeed } from "./snapshot.ts";
+import { maskConfig, requestFields } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
+import type { WebhookRecord } from "./types.ts";
+import type { DeliveryResult, SandboxEvent, WebhookDeliveryRecord } from "./webhook_delivery.ts";
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -26,8 +30,8 @@ export interface ServerContext {
   state(): SandboxState;
   /** Journal. */
   journal: Journal;
-  /** Rate limiter. */
-  limiter: RateLimiter;
+  /** Rate limits. */
+  limiter: RateLimits;
   /** Fault injector. */
   faults: FaultInjector;
   /** Expected API key and secret. */
@@ -46,6 +50,10 @@ export interface ServerContext {
   shutdown(): void;
   /** Aborted when the sandbox closes (cuts injected latency short). */
   signal: AbortSignal;
+  /** Sends one webhook event now (webhook tests). */
+  deliver?: (webhook: WebhookRecord, event: SandboxEvent) => Promise<DeliveryResult>;
+  /** Webhook deliveries so far. */
+  deliveries?: (sinceSeq: number) => WebhookDeliveryRecord[];
 }
 
 for (const r of ROUTES) {
@@ -228,8 +236,8 @@ async function api(
   };
 
   const isV1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
-  const rateHeaders = (remaining: number): Record<string, string> => ({
-    "x-rate-limit": String(ctx.limiter.limit),
+  const rateHeaders = (remaining: number, limit = ctx.limiter.limit): Record<string, string> => ({
+    "x-rate-limit": String(limit),
     "x-rate-limit-remaining": String(remaining),
   });
 
@@ -287,25 +295,24 @@ async function api(
           "AuthFailed",
           typeof creds === "string" ? creds : "Invalid API key or secret",
         ),
-        { "www-authenticate": 'Basic realm="Fivetran API"', ...rateHeaders(ctx.limiter.peek().remaining) },
+        {
+          "www-authenticate": 'Basic realm="Fivetran API"',
+          ...rateHeaders(ctx.limiter.peek().remaining, ctx.limiter.peek().limit),
+        },
       ),
     );
   }
 
   // 3. Rate limit.
   const budget = ctx.limiter.take();
-  const headers = rateHeaders(budget.remaining);
+  const headers = rateHeaders(budget.remaining, budget.limit);
   if (!budget.allowed) {
     await req.body?.cancel().catch(() => {});
     return finish(
-      json(
-        429,
-        errorBody(
-          "TooManyRequests",
-          `Rate limit of ${budget.limit} requests per minute exceeded; retry after ${budget.retryAfter} s`,
-        ),
-        { ...headers, "retry-after": String(budget.retryAfter) },
-      ),
+      json(429, errorBody("TooManyRequests", budget.message!), {
+        ...headers,
+        "retry-after": String(budget.retryAfter),
+      }),
     );
   }
 
@@ -351,6 +358,14 @@ async function api(
   }
   const { route, params } = match.match;
   meta.operationId = route.operationId;
+  // 4b. The operation's own limits (setup tests, source interaction, user and private-link creation).
+  const own = ctx.limiter.takeOperation(route.operationId);
+  if (own && !own.allowed) {
+    await req.body?.cancel().catch(() => {});
+    return finish(
+      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
+    );
+  }
 
   // 5. Accept.
   if (!acceptable(req.headers.get("accept"), route)) {
@@ -402,13 +417,22 @@ async function api(
         ),
       );
     }
-    meta.body = maskSecrets(body);
+    meta.body = journalBody(state, route.operationId, params, body);
+    const refused = normalizeBody(body, route.operationId);
+    if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
   }
 
   // 7. Handler.
   let result: HandlerResult;
   try {
-    result = HANDLERS[route.operationId]({ state, route, params, query: url.searchParams, body });
+    result = await HANDLERS[route.operationId]({
+      state,
+      route,
+      params,
+      query: url.searchParams,
+      body,
+      deliver: ctx.deliver,
+    });
   } catch (e) {
     if (e instanceof ApiError) {
       result = { status: e.status, body: errorBody(e.code, e.message) };
@@ -429,6 +453,54 @@ async function api(
   return finish(json(result.status, result.body, headers));
 }
 
+/** A request body as the journal keeps it: secrets masked, including the spec's password fields of its service. */
+function journalBody(
+  state: SandboxState,
+  operationId: string,
+  params: Record<string, string>,
+  body: unknown,
+): unknown {
+  const masked = maskSecrets(body);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return masked;
+  const config = (body as { config?: unknown }).config;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) return masked;
+  const sent = (body as { service?: unknown }).service;
+  const [kind, service] = operationId === "create_connection"
+    ? ["connections" as const, sent]
+    : operationId === "modify_connection"
+    ? ["connections" as const, state.connections.get(params.connectionId ?? "")?.service]
+    : operationId === "create_destination"
+    ? ["destinations" as const, sent]
+    : operationId === "modify_destination"
+    ? ["destinations" as const, state.destinations.get(params.destinationId ?? "")?.service]
+    : [undefined, undefined];
+  if (kind && typeof service === "string") {
+    (masked as Record<string, unknown>).config = maskConfig(kind, service, config as Record<string, unknown>);
+  }
+  return masked;
+}
+
+/**
+ * Top-level request body rules of the live API: an explicit `null` means "not
+ * set" (the field is dropped), and a field the operation doesn't have is
+ * refused. Returns the 400 message, or undefined when the body is fine.
+ */
+function normalizeBody(body: unknown, operationId: string): string | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const allowed = requestFields(operationId);
+  for (const [k, v] of Object.entries(record)) {
+    if (v === null) {
+      delete record[k];
+      continue;
+    }
+    if (allowed && !allowed.includes(k)) {
+      return `Unknown field '${k.slice(0, 100)}' in the request body: expected ${allowed.join(", ")}`;
+    }
+  }
+  return undefined;
+}
+
 async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
   const p = url.pathname.replace(/\/+$/, "");
   const bodyText = req.body ? await req.text() : "";
@@ -440,6 +512,7 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
       connections: ctx.state().connections.size,
       faults: formatFaults(ctx.faults.settings),
       rate_limit: ctx.limiter.limit,
+      rate_limits: ctx.limiter.describe(),
       endpoints: [
         "GET /_sandbox/journal?since=SEQ&limit=N",
         "DELETE /_sandbox/journal",
@@ -448,6 +521,8 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
         "GET /_sandbox/faults",
         "PUT /_sandbox/faults?spec=SPEC",
         "GET /_sandbox/routes",
+        "GET /_sandbox/webhooks?since=SEQ",
+        "GET /_sandbox/snapshot",
         "POST /_sandbox/shutdown",
       ],
     });
@@ -458,6 +533,13 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
     let entries = ctx.journal.entries(since);
     if (limit > 0) entries = entries.slice(-limit);
     return json(200, { entries });
+  }
+  if (p === "/_sandbox/snapshot" && method === "GET") {
+    return json(200, snapshotSeed(ctx.state()));
+  }
+  if (p === "/_sandbox/webhooks" && method === "GET") {
+    const since = Number(url.searchParams.get("since") ?? "0") || 0;
+    return json(200, { deliveries: ctx.deliveries?.(since) ?? [] });
   }
   if (p === "/_sandbox/journal" && method === "DELETE") {
     ctx.journal.clear();

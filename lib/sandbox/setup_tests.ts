@@ -141,6 +141,7 @@ export function runSetupTests(
     });
   }
 
+  const before = c.setupState;
   if (failed) {
     if (c.setupState === "connected") {
       c.setupState = "broken";
@@ -152,6 +153,8 @@ export function runSetupTests(
     c.missingFields = [];
     c.warnings = c.warnings.filter((w) => w.code !== "certificate_untrusted");
   }
+  state.emitConnection(failed ? "connection_failure" : "connection_successful", c);
+  if (c.setupState !== before) state.emitConnection("status", c, { setup_state: c.setupState });
   return tests;
 }
 

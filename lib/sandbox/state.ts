@@ -16,6 +16,7 @@ import { createIdFactory, type IdFactory } from "./ids.ts";
 import { toDestinationName } from "./names.ts";
 import { createPrng, hashString } from "./prng.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
+import type { SandboxEvent } from "./webhook_delivery.ts";
 import type {
   ConnectionRecord,
   DestinationRecord,
@@ -40,6 +41,8 @@ export interface StateOptions {
   syncMs: number;
   /** Seed for ids of records created through the API. */
   randomSeed: number;
+  /** Receives account events (sync_start, sync_end, ...) as they happen. */
+  onEvent?: (event: SandboxEvent) => void;
 }
 
 const ROLES: RoleRecord[] = [
@@ -137,12 +140,62 @@ export class SandboxState {
   readonly syncMs: number;
   #seq = 0;
   readonly #ids: IdFactory;
+  readonly #onEvent?: (event: SandboxEvent) => void;
+  /** Connections and transformations with a time-based transition ahead. */
+  readonly #moving = new Set<ConnectionRecord>();
+  readonly #running = new Set<TransformationRecord>();
 
   /** Create an empty state. */
   constructor(options: StateOptions) {
     this.clock = options.clock;
     this.syncMs = options.syncMs;
     this.#ids = createIdFactory(createPrng(options.randomSeed).fork("api-ids"));
+    this.#onEvent = options.onEvent;
+  }
+
+  /** Report an account event (webhooks). */
+  emit(event: SandboxEvent): void {
+    this.#onEvent?.(event);
+  }
+
+  /** Report an event about a connection, at `at` (default now). */
+  emitConnection(
+    event: string,
+    c: ConnectionRecord,
+    data: Record<string, unknown> = {},
+    at = this.now(),
+    syncId?: string,
+  ): void {
+    if (!this.#onEvent) return;
+    this.#onEvent({
+      event,
+      created: at,
+      groupId: c.groupId,
+      connection: { id: c.id, service: c.service, schema: c.schema },
+      syncId,
+      data,
+    });
+  }
+
+  /** Settle every connection and transformation whose clock has moved on (fires their events). */
+  tick(): void {
+    for (const c of [...this.#moving]) {
+      if (!this.connections.get(c.id)) {
+        this.#moving.delete(c);
+        continue;
+      }
+      this.settle(c);
+      if (!c.sync && c.rescheduledFor === undefined) this.#moving.delete(c);
+    }
+    for (const t of [...this.#running]) {
+      this.settleTransformation(t);
+      if (!t.run) this.#running.delete(t);
+    }
+  }
+
+  /** Track a connection whose state will change with time. */
+  watch(c: ConnectionRecord): void {
+    if (c.sync || c.rescheduledFor !== undefined) this.#moving.add(c);
   }
 
   /** Current time (epoch ms). */
@@ -197,8 +250,8 @@ export class SandboxState {
         region: d.region ?? "AWS_US_EAST_1",
         timeZoneOffset: d.time_zone_offset ?? "0",
         setupStatus: d.setup_status ?? "CONNECTED",
-        daylightSavingTimeEnabled: true,
-        networkingMethod: "Directly",
+        daylightSavingTimeEnabled: d.daylight_saving_time_enabled ?? true,
+        networkingMethod: d.networking_method ?? "Directly",
         config: d.config ?? {},
         createdAt: this.groups.get(d.group_id)!.createdAt,
       });
@@ -213,12 +266,20 @@ export class SandboxState {
         familyName: u.family_name ?? "",
         role: u.role ?? "Account Administrator",
         active: u.active ?? true,
-        verified: true,
-        invited: false,
-        createdAt: now - 300 * 86_400_000,
-        loggedInAt: now - 3_600_000,
+        verified: u.verified ?? true,
+        invited: u.invited ?? false,
+        phone: u.phone,
+        picture: u.picture,
+        createdAt: t(u.created_at, now - 300 * 86_400_000),
+        loggedInAt: u.invited ? undefined : t(u.logged_in_at, now - 3_600_000),
       });
       for (const g of u.groups ?? []) this.addGroupUser(g, u.id, "Destination Administrator");
+    }
+    for (const m of seed.group_users ?? []) {
+      if (!this.groups.get(m.group_id) || !this.users.get(m.user_id)) {
+        throw new Error(`Seed group_users refers to unknown group '${m.group_id}' or user '${m.user_id}'`);
+      }
+      this.addGroupUser(m.group_id, m.user_id, m.role);
     }
     if (!this.account.userId) this.account.userId = this.users.all()[0]?.id ?? "";
     for (const c of seed.connections ?? []) this.#loadConnection(c, now, t);
@@ -243,7 +304,7 @@ export class SandboxState {
         events: [...w.events],
         active: w.active ?? true,
         secret: w.secret,
-        createdAt: now - 30 * 86_400_000,
+        createdAt: t(w.created_at, now - 30 * 86_400_000),
         createdBy: this.account.userId,
       });
     }
@@ -299,12 +360,13 @@ export class SandboxState {
       createdAt: t(c.created_at, now - 200 * 86_400_000),
       connectedBy: c.connected_by ?? this.account.userId,
       paused: c.paused ?? c.sync_state === "paused",
-      pauseAfterTrial: false,
+      pauseAfterTrial: c.pause_after_trial ?? false,
       syncFrequency: c.sync_frequency ?? 360,
       scheduleType: c.schedule_type ?? "auto",
-      dataDelaySensitivity: "NORMAL",
-      dataDelayThreshold: 0,
-      networkingMethod: "Directly",
+      dataDelaySensitivity: c.data_delay_sensitivity ?? "NORMAL",
+      dataDelayThreshold: c.data_delay_threshold ?? 0,
+      dailySyncTime: c.daily_sync_time,
+      networkingMethod: c.networking_method ?? "Directly",
       serviceVersion: 1,
       config,
       setupState,
@@ -318,7 +380,7 @@ export class SandboxState {
       warnings: c.warnings ?? [],
       certificates: new Map(),
       fingerprints: new Map(),
-      schemaSeed: hashString(c.id),
+      schemaSeed: sourceSeed(c.service, config, c.id),
     };
     if (conn.brokenReason === "certificate") conn.presentedCertificate = makeCertificate(conn.id);
     if (conn.brokenReason === "fingerprint") conn.presentedFingerprint = makeFingerprint(conn.id);
@@ -350,12 +412,14 @@ export class SandboxState {
         c.schemas,
         service?.schemaFormat === "schema_prefix" ? (name) => `${schema}_${toDestinationName(name)}` : undefined,
       );
+      if (c.schema_change_handling) conn.schemaConfig.schemaChangeHandling = c.schema_change_handling;
     }
     if (c.service === "connector_sdk") conn.state = structuredClone(c.state ?? {});
     if (conn.failedAt !== undefined && (conn.succeededAt ?? 0) < conn.failedAt) {
       conn.updateState = "delayed";
     }
     this.connections.add(conn);
+    this.watch(conn);
   }
 
   /** Add a user to a group. */
@@ -411,6 +475,13 @@ export class SandboxState {
           c.succeededAt = c.sync.endsAt;
           c.updateState = "on_schedule";
         }
+        this.emitConnection(
+          "sync_end",
+          c,
+          { status: c.sync.fails ? "FAILURE_WITH_TASK" : "SUCCESSFUL" },
+          c.sync.endsAt,
+          syncId(c.id, c.sync.startedAt),
+        );
         c.sync = undefined;
         c.isHistoricalSync = false;
         continue;
@@ -422,6 +493,7 @@ export class SandboxState {
         const start = c.rescheduledFor;
         c.rescheduledFor = undefined;
         c.sync = { startedAt: start, endsAt: start + this.syncMs, fails: this.#syncFails(c) };
+        this.emitConnection("sync_start", c, {}, start, syncId(c.id, start));
         continue;
       }
       break;
@@ -449,6 +521,8 @@ export class SandboxState {
     c.rescheduledFor = undefined;
     c.sync = { startedAt: now, endsAt: now + length, fails: this.#syncFails(c) };
     if (options.historical) c.isHistoricalSync = true;
+    this.#moving.add(c);
+    this.emitConnection("sync_start", c, {}, now, syncId(c.id, now));
     return true;
   }
 
@@ -472,6 +546,11 @@ export class SandboxState {
     if (t.run && this.now() >= t.run.endsAt) {
       t.status = t.failRuns ? "FAILED" : "SUCCEEDED";
       t.lastEndedAt = t.run.endsAt;
+      this.#emitTransformation(
+        t,
+        t.failRuns ? "transformation_run_failed" : "transformation_run_succeeded",
+        t.run.endsAt,
+      );
       t.run = undefined;
     }
     return t;
@@ -483,6 +562,19 @@ export class SandboxState {
     t.status = "RUNNING";
     t.lastStartedAt = now;
     t.run = { startedAt: now, endsAt: now + this.syncMs };
+    this.#running.add(t);
+    this.#emitTransformation(t, "transformation_run_start", now);
+  }
+
+  #emitTransformation(t: TransformationRecord, event: string, at: number): void {
+    const first = (t.schedule.connection_ids as string[] | undefined)?.[0];
+    const groupId = first ? this.connections.get(first)?.groupId : undefined;
+    this.emit({
+      event,
+      created: at,
+      groupId,
+      data: { transformation_id: t.id, status: t.status },
+    });
   }
 
   // ---- others -------------------------------------------------------------
@@ -531,6 +623,30 @@ export class SandboxState {
       );
     }
   }
+}
+
+/**
+ * Seed of a connection's generated schema config: its source (service, host,
+ * port, database) when the config names one, so copies of one database see
+ * the same schemas, else its id.
+ *
+ * @example Two copies of one source
+ * ```ts
+ * import { sourceSeed } from "./state.ts";
+ * const cfg = { host: "db", port: 5432, database: "shop" };
+ * sourceSeed("postgres", cfg, "a") === sourceSeed("postgres", cfg, "b"); // true
+ * ```
+ */
+export function sourceSeed(service: string, config: Record<string, unknown>, id: string): number {
+  const host = config.host ?? config.tunnel_host;
+  if (typeof host !== "string" || host === "") return hashString(id);
+  return hashString(`source:${service}:${host}:${config.port ?? ""}:${config.database ?? ""}`);
+}
+
+/** A sync's id: stable for one connection and start time, shaped like a UUID. */
+export function syncId(connectionId: string, startedAt: number): string {
+  const h = hex(hashString(`sync:${connectionId}:${startedAt}`), 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Config fields an incomplete connection still lacks. */

@@ -225,8 +225,8 @@ export interface UserRecord {
   picture?: string;
   /** Creation time (epoch ms). */
   createdAt: number;
-  /** Last login (epoch ms). */
-  loggedInAt: number;
+  /** Last login (epoch ms); none for an invited user. */
+  loggedInAt?: number;
 }
 
 /** A team. */
@@ -338,6 +338,8 @@ export interface SeedTable {
   enabled?: boolean;
   /** `SOFT_DELETE`, `HISTORY` or `LIVE`. */
   sync_mode?: string;
+  /** Whether the table may be disabled (default true; false for system tables). */
+  patch_allowed?: boolean;
   /** Columns by source name. */
   columns?: Record<string, SeedColumn>;
 }
@@ -396,6 +398,18 @@ export interface SeedConnection {
   warnings?: { code: string; message: string; details?: string }[];
   /** Explicit schema config; generated from the service otherwise. */
   schemas?: Record<string, SeedSchema>;
+  /** `ALLOW_ALL`, `ALLOW_COLUMNS` (default) or `BLOCK_ALL`, with `schemas`. */
+  schema_change_handling?: string;
+  /** Pause when the trial ends. */
+  pause_after_trial?: boolean;
+  /** `LOW`, `NORMAL` (default), `HIGH`, `CUSTOM` or `SYNC_FREQUENCY`. */
+  data_delay_sensitivity?: string;
+  /** Custom delay threshold (minutes). */
+  data_delay_threshold?: number;
+  /** `HH:00` for daily syncs. */
+  daily_sync_time?: string;
+  /** How Fivetran connects (default `Directly`). */
+  networking_method?: string;
   /** Connector SDK state (`GET /v1/connections/{id}/state`); SDK connections only. */
   state?: Record<string, unknown>;
   /** Approved certificates/fingerprints, by hash. */
@@ -417,6 +431,8 @@ export interface SandboxSeed {
     region?: string;
     time_zone_offset?: string;
     setup_status?: "INCOMPLETE" | "CONNECTED" | "BROKEN";
+    daylight_saving_time_enabled?: boolean;
+    networking_method?: string;
     config?: Record<string, unknown>;
   }[];
   /** Connections. */
@@ -429,8 +445,18 @@ export interface SandboxSeed {
     family_name?: string;
     role?: string;
     active?: boolean;
+    /** Groups the user belongs to as Destination Administrator (see `group_users` for other roles). */
     groups?: string[];
+    phone?: string;
+    picture?: string;
+    /** Invited, not yet logged in (no `logged_in_at`). */
+    invited?: boolean;
+    verified?: boolean;
+    created_at?: SeedTime;
+    logged_in_at?: SeedTime;
   }[];
+  /** Group memberships with a role. */
+  group_users?: { group_id: string; user_id: string; role: string }[];
   /** Teams. */
   teams?: { id: string; name: string; description?: string; role?: string }[];
   /** Webhooks. */
@@ -442,6 +468,7 @@ export interface SandboxSeed {
     events: string[];
     active?: boolean;
     secret?: string;
+    created_at?: SeedTime;
   }[];
   /** Transformations. */
   transformations?: {

@@ -80,8 +80,11 @@ export function field<T = unknown>(
   kind: Kind,
   options: FieldOptions = {},
 ): T | undefined {
-  const v = body[name];
-  if (v === undefined) {
+  let v = body[name];
+  // The live API reads scalars leniently: "true"/"false" for a boolean, "360" for an integer.
+  if (kind === "boolean" && (v === "true" || v === "false")) v = body[name] = v === "true";
+  if (kind === "integer" && typeof v === "string" && /^-?\d{1,15}$/.test(v.trim())) v = body[name] = Number(v);
+  if (v === undefined || v === null) {
     if (options.required) throw invalidInput(`Missing required field '${name}'`);
     return undefined;
   }

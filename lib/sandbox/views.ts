@@ -6,7 +6,7 @@
  * @module
  */
 
-import { maskSecrets } from "./mask.ts";
+import { maskConfig } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
 import type {
   ConnectionRecord,
@@ -45,7 +45,7 @@ export function connectionJson(
     sync_state: state.syncState(c),
     update_state: c.updateState,
     is_historical_sync: c.isHistoricalSync,
-    tasks: c.setupState === "incomplete" ? [{ code: "complete_setup", message: "Finish the connection setup" }] : [],
+    tasks: [], // the live API reports no task for a connection whose setup is incomplete
     warnings: c.warnings.map((w) => ({ ...w })),
   };
   if (c.rescheduledFor !== undefined && !c.sync) status.rescheduled_for = iso(c.rescheduledFor);
@@ -71,7 +71,7 @@ export function connectionJson(
     status,
   });
   if (c.dailySyncTime !== undefined) out.daily_sync_time = c.dailySyncTime;
-  if (detail) out.config = maskSecrets(c.config);
+  if (detail) out.config = maskConfig("connections", c.service, c.config);
   return out;
 }
 
@@ -83,11 +83,24 @@ export function destinationJson(d: DestinationRecord, detail: boolean): Record<s
     service: d.service,
     region: d.region,
     time_zone_offset: d.timeZoneOffset,
-    setup_status: d.setupStatus,
-    daylight_saving_time_enabled: d.daylightSavingTimeEnabled,
+    // Lowercase, as the live API answers (go-fivetran's e2e suite); the spec says uppercase.
+    setup_status: d.setupStatus.toLowerCase(),
     networking_method: d.networkingMethod,
   };
-  if (detail) out.config = maskSecrets(d.config);
+  // Only details carry it: the live API's list leaves it out (go-fivetran's e2e list test reads false for a
+  // destination created with true).
+  if (detail) out.daylight_saving_time_enabled = d.daylightSavingTimeEnabled;
+  if (detail) out.config = destinationConfigJson(d);
+  return out;
+}
+
+/**
+ * A destination's config as the live API shows it: secrets masked and numbers
+ * as strings (`"port": "5432"`, go-fivetran's e2e suite; booleans stay booleans).
+ */
+export function destinationConfigJson(d: DestinationRecord): Record<string, unknown> {
+  const out = maskConfig("destinations", d.service, d.config);
+  for (const [k, v] of Object.entries(out)) if (typeof v === "number") out[k] = String(v);
   return out;
 }
 
@@ -103,8 +116,8 @@ export function userJson(u: UserRecord): Record<string, unknown> {
     role: u.role,
     active: u.active,
     created_at: iso(u.createdAt),
-    logged_in_at: iso(u.loggedInAt),
   };
+  if (u.loggedInAt !== undefined) out.logged_in_at = iso(u.loggedInAt);
   if (u.phone !== undefined) out.phone = u.phone;
   if (u.picture !== undefined) out.picture = u.picture;
   return out;

@@ -11,8 +11,8 @@ import { created, done, type Handler, list, ok } from "../handler.ts";
 import { isSecretKey, MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
 import { runSetupTests, type SetupTest } from "../setup_tests.ts";
-import { hashString } from "../prng.ts";
-import { missingFieldsFor, type SandboxState } from "../state.ts";
+import { checkConfig, isSpecSecret, withDefaults } from "../spec_catalog.ts";
+import { missingFieldsFor, type SandboxState, sourceSeed } from "../state.ts";
 import type { ConnectionRecord } from "../types.ts";
 import { DELAY_SENSITIVITIES, field, NETWORKING_METHODS, objectBody, SYNC_FREQUENCIES } from "../validate.ts";
 import type { Body } from "../validate.ts";
@@ -66,7 +66,11 @@ export const listConnections: Handler = ({ state, query }) => {
     query,
     schema !== null ? (c) => c.schema === schema : undefined,
   );
-  return list(page.items.map((c) => connectionJson(state, c, false)), page.nextCursor);
+  return list(
+    page.items.map((c) => connectionJson(state, c, false)),
+    page.nextCursor,
+    "Connections list retrieved successfully",
+  );
 };
 
 /** GET /v1/groups/{groupId}/connections. */
@@ -98,7 +102,7 @@ export const createConnection: Handler = ({ state, body: raw }) => {
       `Unsupported service '${serviceId}'. See GET /v1/metadata/connector-types for the services this sandbox knows.`,
     );
   }
-  const config = { ...(f.config ?? {}) };
+  const config = withDefaults(serviceId, checkConfig("connections", serviceId, f.config ?? {}, { mode: "create" }));
   const schema = schemaNameFromConfig(service, config);
   if (!schema) {
     throw invalidInput(
@@ -135,15 +139,16 @@ export const createConnection: Handler = ({ state, body: raw }) => {
     setupState: "incomplete",
     missingFields: missing,
     failSyncs: false,
-    isHistoricalSync: false,
+    isHistoricalSync: true, // pending until its first sync, as the live API reports
     updateState: "on_schedule",
     warnings: [],
     certificates: new Map(),
     fingerprints: new Map(),
-    schemaSeed: hashString(id),
+    schemaSeed: sourceSeed(serviceId, config, id),
     state: serviceId === "connector_sdk" ? {} : undefined,
   };
   state.connections.add(c);
+  state.emitConnection("create_connector", c);
   let tests: SetupTest[] | undefined;
   if (f.runSetupTests !== false) {
     tests = runSetupTests(state, c, {
@@ -172,7 +177,8 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
   let secretsChanged = false;
   if (f.config) {
     const service = getService(c.service);
-    for (const [k, v] of Object.entries(f.config)) {
+    const patch = checkConfig("connections", c.service, f.config, { mode: "patch" });
+    for (const [k, v] of Object.entries(patch)) {
       if (v === MASK) continue; // a masked value sent back means "unchanged"
       if (service && schemaFields(service).includes(k) && v !== c.config[k]) {
         throw invalidInput(
@@ -181,11 +187,14 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
       }
       c.config[k] = v;
       configChanged = true;
-      if (isSecretKey(k)) secretsChanged = true;
+      if (isSecretKey(k) || isSpecSecret("connections", c.service, k)) secretsChanged = true;
       c.missingFields = c.missingFields.filter((m) => m !== k);
     }
     if (secretsChanged && c.brokenReason === "credentials") c.brokenReason = undefined;
     if (secretsChanged) c.missingFields = c.missingFields.filter((m) => m !== "credentials");
+  }
+  if (f.paused !== undefined && f.paused !== c.paused) {
+    state.emitConnection(f.paused ? "pause_connector" : "resume_connector", c);
   }
   if (f.paused !== undefined) c.paused = f.paused;
   if (f.pauseAfterTrial !== undefined) c.pauseAfterTrial = f.pauseAfterTrial;
@@ -196,6 +205,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
   if (f.dailySyncTime !== undefined) c.dailySyncTime = f.dailySyncTime;
   if (f.networkingMethod !== undefined) c.networkingMethod = f.networkingMethod;
   if (historical === true) state.startSync(c, { force: true, historical: true });
+  state.emitConnection("edit_connector", c);
   let tests: SetupTest[] | undefined;
   if (f.runSetupTests === true || (configChanged && f.runSetupTests !== false)) {
     tests = runSetupTests(state, c, {
@@ -208,6 +218,7 @@ export const modifyConnection: Handler = ({ state, params, body: raw }) => {
 
 /** DELETE /v1/connections/{connectionId}. */
 export const deleteConnection: Handler = ({ state, params }) => {
+  state.emitConnection("delete_connector", state.connection(params.connectionId));
   state.deleteConnection(params.connectionId);
   return done(`Connection with id '${params.connectionId}' has been deleted`);
 };
@@ -217,6 +228,7 @@ export const syncConnection: Handler = ({ state, params, body: raw }) => {
   const c = state.connection(params.connectionId);
   const body = objectBody(raw);
   const force = field<boolean>(body, "force", "boolean") ?? false;
+  if (force) state.emitConnection("force_update_connector", c);
   const started = state.startSync(c, { force });
   return done(
     started
@@ -265,6 +277,7 @@ export const resyncConnection: Handler = ({ state, params, body: raw }) => {
   if (body.scope !== undefined) checkScope(state, c, body.scope);
   const blocker = resyncBlocker(state, c);
   if (blocker) throw conflict(blocker);
+  state.emitConnection("resync_connector", c);
   state.startSync(c, { historical: body.scope === undefined });
   return done(`Re-sync has been triggered successfully for connection with id '${c.id}'`);
 };

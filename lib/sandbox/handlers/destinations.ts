@@ -4,7 +4,8 @@
  * @module
  */
 
-import { conflict } from "../errors.ts";
+import { conflict, invalidInput } from "../errors.ts";
+import { checkConfig, specService, specServiceIds } from "../spec_catalog.ts";
 import { created, done, type Handler, list, ok } from "../handler.ts";
 import { MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
@@ -26,20 +27,29 @@ const SERVICES = [
 /** GET /v1/destinations. */
 export const listDestinations: Handler = ({ state, query }) => {
   const page = paginate(state.destinations.all(), "destinations", query);
-  return list(page.items.map((d) => destinationJson(d, false)), page.nextCursor);
+  return list(
+    page.items.map((d) => destinationJson(d, false)),
+    page.nextCursor,
+    "Destinations list retrieved successfully",
+  );
 };
 
 /** POST /v1/destinations. */
 export const createDestination: Handler = ({ state, body: raw }) => {
   const body = objectBody(raw, true);
   const groupId = field<string>(body, "group_id", "string", { required: true, nonEmpty: true })!;
-  const service = field<string>(body, "service", "string", { required: true, oneOf: SERVICES })!;
+  const service = field<string>(body, "service", "string", { required: true, nonEmpty: true })!;
+  if (!SERVICES.includes(service) && !specService("destinations", service)) {
+    throw invalidInput(
+      `Unsupported destination service '${service}': expected one of ${specServiceIds("destinations").join(", ")}`,
+    );
+  }
   const tz = field<string>(body, "time_zone_offset", "string", {
     required: true,
     oneOf: TIME_ZONE_OFFSETS,
   })!;
   const region = field<string>(body, "region", "string", { oneOf: REGIONS });
-  const config = field<Record<string, unknown>>(body, "config", "object") ?? {};
+  const config = checkConfig("destinations", service, body.config ?? {}, { mode: "create" });
   const dst = field<boolean>(body, "daylight_saving_time_enabled", "boolean");
   const networking = field<string>(body, "networking_method", "string", {
     oneOf: NETWORKING_METHODS,
@@ -56,7 +66,7 @@ export const createDestination: Handler = ({ state, body: raw }) => {
     id: group.id,
     groupId: group.id,
     service,
-    region: region ?? "AWS_US_EAST_1",
+    region: region ?? "GCP_US_EAST4", // the live API's default (go-fivetran's e2e suite)
     timeZoneOffset: tz,
     setupStatus: runTests === false ? "INCOMPLETE" : "CONNECTED",
     daylightSavingTimeEnabled: dst ?? true,
@@ -82,7 +92,9 @@ export const modifyDestination: Handler = ({ state, params, body: raw }) => {
     oneOf: TIME_ZONE_OFFSETS,
   })!;
   const region = field<string>(body, "region", "string", { oneOf: REGIONS });
-  const config = field<Record<string, unknown>>(body, "config", "object");
+  const config = body.config === undefined
+    ? undefined
+    : checkConfig("destinations", d.service, body.config, { mode: "patch" });
   const dst = field<boolean>(body, "daylight_saving_time_enabled", "boolean");
   const networking = field<string>(body, "networking_method", "string", {
     oneOf: NETWORKING_METHODS,

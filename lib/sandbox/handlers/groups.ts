@@ -13,7 +13,7 @@ import { groupJson, userJson } from "../views.ts";
 /** GET /v1/groups. */
 export const listGroups: Handler = ({ state, query }) => {
   const page = paginate(state.groups.all(), "groups", query);
-  return list(page.items.map(groupJson), page.nextCursor);
+  return list(page.items.map(groupJson), page.nextCursor, "Groups retrieved successfully");
 };
 
 /** POST /v1/groups. */

@@ -91,6 +91,7 @@ export const resyncTables: Handler = ({ state, params, body: raw }) => {
   checkScope(state, c, body);
   const blocker = resyncBlocker(state, c);
   if (blocker) throw conflict(blocker);
+  state.emitConnection("resync_table", c, { scope: body });
   state.startSync(c);
   return done(`Re-sync of the tables has been triggered for connection with id '${c.id}'`);
 };

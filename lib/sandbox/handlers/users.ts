@@ -52,7 +52,7 @@ export const createUser: Handler = ({ state, body: raw }) => {
     phone,
     picture,
     createdAt: now,
-    loggedInAt: now,
+    loggedInAt: undefined, // invited: never logged in
   });
   return created(userJson(u), "User has been invited to the account");
 };
@@ -136,5 +136,5 @@ export const modifyTeam: Handler = ({ state, params, body: raw }) => {
 export const deleteTeam: Handler = ({ state, params }) => {
   state.team(params.teamId);
   state.teams.remove(params.teamId);
-  return done(`Team with id '${params.teamId}' has been deleted`);
+  return done("Team has been deleted");
 };

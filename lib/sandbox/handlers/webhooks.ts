@@ -10,6 +10,7 @@ import { paginate } from "../pagination.ts";
 import type { WebhookRecord } from "../types.ts";
 import { type Body, field, objectBody } from "../validate.ts";
 import { webhookJson } from "../views.ts";
+import { isLoopbackUrl } from "../webhook_delivery.ts";
 
 function checkUrl(url: string): void {
   let parsed: URL;
@@ -18,8 +19,9 @@ function checkUrl(url: string): void {
   } catch {
     throw invalidInput(`Invalid webhook url '${url}'`);
   }
-  if (parsed.protocol !== "https:") {
-    throw invalidInput(`Webhook url must use https, got '${url}'`);
+  // The live API requires https; the sandbox also takes plain http for loopback receivers.
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackUrl(url))) {
+    throw invalidInput(`Webhook url must use https (or http to a loopback address), got '${url}'`);
   }
 }
 
@@ -100,15 +102,23 @@ export const deleteWebhook: Handler = ({ state, params }) => {
   return done(`Webhook with id '${params.webhookId}' has been deleted`);
 };
 
-/** POST /v1/webhooks/{webhookId}/test. */
-export const testWebhook: Handler = ({ state, params, body: raw }) => {
+/** POST /v1/webhooks/{webhookId}/test: sends one event for the dummy connection `_connection_1` now. */
+export const testWebhook: Handler = async ({ state, params, body: raw, deliver }) => {
   const w = state.webhook(params.webhookId);
   const body = objectBody(raw, true);
   const event = field<string>(body, "event", "string", { required: true, nonEmpty: true })!;
-  return ok(
-    w.active
-      ? { succeed: true, status: 200, message: `Test '${event}' event delivered to ${w.url}` }
-      : { succeed: false, status: 0, message: "The webhook is inactive" },
-    "Webhook test has been completed",
-  );
+  if (!w.active) {
+    return ok({ succeed: false, status: 0, message: "The webhook is inactive" }, "Webhook test has been completed");
+  }
+  const sample = {
+    event,
+    created: state.now(),
+    groupId: w.groupId ?? "_destination_1",
+    connection: { id: "_connection_1", service: "_connection_type", schema: "_connection_1" },
+    data: event === "sync_end" ? { status: "SUCCESSFUL" } : {},
+  };
+  const result = deliver
+    ? await deliver(w, sample)
+    : { succeed: false, status: 0, message: "Not delivered: no dispatcher" };
+  return ok(result, "Webhook test has been completed");
 };
