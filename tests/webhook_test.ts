@@ -8,6 +8,7 @@ import { parseCommandLine } from "../recipes/_webhook_exec.ts";
 import type { RecipeDeps } from "../lib/recipe.ts";
 import { runRecipe, type RunResult } from "./_harness.ts";
 import { ROOT, tempDir } from "./_server.ts";
+import { createManualClock, DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 
 const SECRET = "whsec-test-6610";
 const NO_API = { baseUrl: "http://127.0.0.1:9/v1", apiKey: "unused_key", apiSecret: "unused_secret" };
@@ -90,12 +91,14 @@ Deno.test("verifyWebhook() refuses tampered, unsigned, malformed, wrongly keyed 
 interface Running {
   port: number;
   url: string;
+  stdout: string[];
   stderr: string[];
   done: Promise<RunResult>;
 }
 
 async function startListener(args: string[], deps: RecipeDeps = {}): Promise<Running> {
   const stderr: string[] = [];
+  const stdout: string[] = [];
   const port = Promise.withResolvers<number>();
   const done = runRecipe(listener, ["--port", "0", ...args], NO_API, {
     sleep: (ms, signal) =>
@@ -107,16 +110,17 @@ async function startListener(args: string[], deps: RecipeDeps = {}): Promise<Run
         }, { once: true });
       }),
     ...deps,
+    stdout: (line) => stdout.push(line),
     stderr: (line) => {
       stderr.push(line);
       const m = line.match(/^Listening on http:\/\/[^:]+:(\d+)/);
       if (m) port.resolve(Number(m[1]));
     },
   });
-  const finished = done.then((r) => ({ ...r, stderr: stderr.join("\n") }));
+  const finished = done.then((r) => ({ ...r, stdout: stdout.join("\n"), stderr: stderr.join("\n") }));
   done.then((r) => port.reject(new Error(`the listener stopped before listening: ${r.stderr || stderr.join("\n")}`)));
   const p = await port.promise;
-  return { port: p, url: `http://127.0.0.1:${p}/fivetran`, stderr, done: finished };
+  return { port: p, url: `http://127.0.0.1:${p}/fivetran`, stdout, stderr, done: finished };
 }
 
 async function post(url: string, body: string, signature?: string | null): Promise<number> {
@@ -370,4 +374,63 @@ Deno.test("webhook_listener.ts runs in a real process with -P: the secret from t
   assert.match(out, /sync_end .*steady_orchard/);
   assert.match(err, /Refused a delivery from 127\.0\.0\.1 \(401\): X-Fivetran-Signature-256 does not match/);
   assert.ok(!(out + err).includes(SECRET));
+});
+
+/** Waits (briefly, really) until `check` holds. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), `timed out waiting for ${what}`);
+}
+
+Deno.test("end to end: the sandbox's signed sync_start and sync_end reach webhook_listener.ts as its clock moves; a wrong secret and a tampered body are refused", async () => {
+  await using dir = await tempDir();
+  const secretFile = `${dir.path}/secret.txt`;
+  await Deno.writeTextFile(secretFile, SECRET);
+  const controller = new AbortController();
+  const run = await startListener(["--secret-file", secretFile, "--json"], { signal: controller.signal });
+  try {
+    await using sandbox = await startSandbox({ clock: createManualClock(), syncSeconds: 5 });
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${sandbox.baseUrl}/${path}`, {
+        method,
+        headers: { authorization: sandbox.authorization, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then((r) => r.json());
+    const group = DEMO.smallGroupId;
+    const good = await api("POST", `webhooks/group/${group}`, {
+      url: run.url,
+      events: ["sync_start", "sync_end"],
+      secret: SECRET,
+    });
+    const wrong = await api("POST", `webhooks/group/${group}`, {
+      url: run.url,
+      events: ["sync_end"],
+      secret: "not-the-listener-secret",
+    });
+    assert.equal(good.code, "Success");
+    await api("POST", `connections/${DEMO.renamedConnectionId}/sync`, {});
+    const events = () => run.stdout.map((l) => JSON.parse(l) as { event: string; connector_id: string });
+    await until(() => events().some((e) => e.event === "sync_start"), "sync_start");
+    sandbox.advance(5_000); // the sync ends as the sandbox's clock moves: nothing reads the connection
+    await until(() => events().some((e) => e.event === "sync_end"), "sync_end");
+    await sandbox.webhooksIdle();
+    const mine = events().filter((e) => e.connector_id === DEMO.renamedConnectionId).map((e) => e.event);
+    assert.deepEqual(mine, ["sync_start", "sync_end"]);
+    // The same events under the wrong secret: refused (401), and the sandbox saw the refusal.
+    const deliveries = sandbox.webhookDeliveries();
+    assert.ok(deliveries.filter((d) => d.webhookId === good.data.id).every((d) => d.status === 200));
+    const refused = deliveries.filter((d) => d.webhookId === wrong.data.id);
+    assert.ok(refused.length >= 1 && refused.every((d) => d.status === 401), JSON.stringify(refused));
+    // A delivered body, tampered with, under its original signature: refused.
+    const body = deliveries.find((d) => d.webhookId === good.data.id && d.event === "sync_end")!.body;
+    const signature = await signWebhook(body, SECRET);
+    assert.equal(await post(run.url, body, signature), 200); // a replay of the genuine body is accepted
+    assert.equal(await post(run.url, body.replace("SUCCESSFUL", "FAILURE"), signature), 401);
+  } finally {
+    controller.abort();
+  }
+  const result = await run.done;
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stderr, /Refused a delivery from 127\.0\.0\.1 \(401\): X-Fivetran-Signature-256 does not match/);
+  assert.match(result.stderr, /Stopped \(interrupted\): 3 events received, [2-9] refused/);
 });
