@@ -26,6 +26,7 @@ import { MASK, maskSecrets } from "../lib/mask.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
+import { planSchemaFile, type SchemaFile } from "../lib/schema_file.ts";
 import { renderTable } from "../lib/table.ts";
 
 type Obj = Record<string, unknown>;
@@ -96,9 +97,10 @@ export const main = defineRecipe({
     "key without a value stops the run before anything is created, naming each one. --dry-run stops after the plan.",
     "Each copy: POST connections (sent once, never retried: after a lost answer a rerun finds the copy), created",
     "paused unless --start; then the source's schema config (POST connections/NEW/schemas).",
-    "Requests: 2 listings (one GET per 1,000 connections), then per connection 1 GET to plan, and to copy it",
-    "1 GET (its schema config) + 1 POST (the copy) + 1 POST (the copy's schema config; 1 GET + 1 PATCH instead when",
-    "the copy has synced already).",
+    "A copy found from an earlier run gets its schema config brought in line with the source's.",
+    "Requests: 2 GETs and 2 listings (one GET per 1,000 connections); per connection 1 GET to plan, then to copy",
+    "it 1 GET (its schema config) + 1 POST (the copy) + 1 POST (the copy's schema config; 1 GET + 1 PATCH instead",
+    "when the copy has synced already); for a copy already there, 2 GETs and one write when its schema differs.",
   ].join("\n"),
   examples: [
     "deno run -P recipes/migrate_group.ts --from-group hollow_cedar --to-group brisk_lantern --secrets recipes/examples/migrate_secrets.json",
@@ -223,15 +225,24 @@ export const main = defineRecipe({
               `schema '${s.schema}' is used in ${to} by ${s.existing.service} connection ${s.existing.id}`,
             );
           }
-          return { status: "already", detail: `already there as ${s.existing.id}`, value: s.existing.id };
         }
-        const schemaData = await client.request<SchemaConfigData>("GET", `connections/${s.id}/schemas`, undefined, {
-          signal,
-        }).then((r) => r.data, (error) => {
-          if (error instanceof AtlasError && error.status === 404) return undefined;
-          throw error;
-        });
-        const schemaRequest = schemaConfigRequest(schemaData);
+        const schemaRequest = schemaConfigRequest(await readSchemas(ctx, s.id, signal));
+        if (s.existing) {
+          // A copy from an earlier run (perhaps one whose answer was lost before its schema config was set up):
+          // bring its schema config in line with the source's.
+          const id = s.existing.id;
+          if (!schemaRequest) return { status: "already", detail: `already there as ${id}`, value: id };
+          const current = await readSchemas(ctx, id, signal);
+          const plan = current?.schemas && Object.keys(current.schemas).length > 0
+            ? planSchemaFile(current, schemaRequest as unknown as SchemaFile)
+            : undefined;
+          if (plan && plan.changes.length === 0 && plan.problems.length === 0) {
+            return { status: "already", detail: `already there as ${id}, schema config as the source's`, value: id };
+          }
+          const how = await applySchema(ctx, id, schemaRequest, signal);
+          ctx.log.write("info", `migrate_group: ${id} (copy of ${s.id}): schema config ${how}`);
+          return { status: "already", detail: `already there as ${id}; its schema config ${how}`, value: id };
+        }
         let id: string | undefined;
         try {
           const body = createBody(s.detail, { groupId: to, config: s.config!, paused });
@@ -286,6 +297,20 @@ function planJson(sources: Source[], action: (s: Source) => string) {
     masked_secrets: s.masked,
     plan: action(s),
   }));
+}
+
+/** A connection's schema config, or undefined when it has none (404). */
+async function readSchemas(
+  ctx: RecipeContext,
+  id: string,
+  signal: AbortSignal,
+): Promise<SchemaConfigData | undefined> {
+  try {
+    return (await ctx.client.request<SchemaConfigData>("GET", `connections/${id}/schemas`, undefined, { signal })).data;
+  } catch (error) {
+    if (error instanceof AtlasError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 /** A body fit to print: the values at the masked paths of its config masked again. */

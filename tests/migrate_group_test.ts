@@ -155,3 +155,38 @@ Deno.test("migrate_group.ts rejects bad input with exit 2 and creates nothing", 
   }
   assert.equal(creates(sandbox).length, 0);
 });
+
+Deno.test("migrate_group.ts never creates twice: a create whose answer is lost fails that connection, and a rerun finds the copy", async () => {
+  await using sandbox = await startSandbox();
+  await using dir = await tempDir();
+  const secrets = await secretsFile(dir.path);
+  const args = ["--from-group", FROM, "--to-group", TO, "--secrets", secrets, "--concurrency", "1"];
+  let lost = 0;
+  const first = await runRecipe(migrate, args, sandbox, {
+    clientOptions: {
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        // The second create (noisy_cricket's) reaches the API, but its answer never comes back.
+        if (init?.method === "POST" && String(input).endsWith("/v1/connections") && ++lost === 2) {
+          await response.body?.cancel();
+          throw new TypeError("connection reset by peer");
+        }
+        return response;
+      },
+    },
+  });
+  assert.equal(first.code, 1, first.stderr);
+  assert.match(first.stdout + first.stderr, /no clear answer: the copy may exist; a rerun finds it, never doubles it/);
+  assert.match(first.stdout, /2 copied, 0 already there, 1 failed/);
+  assert.equal(creates(sandbox).length, 3); // each sent once: the lost one was not retried
+  assert.equal(copies(sandbox).length, 3); // and it does exist
+  const second = await runRecipe(migrate, args, sandbox);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /0 copied, 3 already there/);
+  assert.equal(creates(sandbox).length, 3);
+  // The copy whose answer was lost got its schema config on the rerun; the others already had it.
+  assert.match(second.stderr, /noisy_cricket: already — already there as \w+; its schema config set up/);
+  assert.match(second.stderr, /steady_orchard: already — already there as \w+, schema config as the source's/);
+  const pg = copies(sandbox).find((c) => c.service === "postgres")!;
+  assert.equal(sandbox.state.schemaConfig(pg).schemas.get("sales")?.tables.get("AuditLog")?.enabled, false);
+});
