@@ -148,3 +148,28 @@ Deno.test("staged_load.ts --dry-run prints the batches and sends nothing; bad in
   assert.match(paused.stderr, /is paused, so its syncs would not run; resume it first/);
   assert.deepEqual(writes(sandbox), []);
 });
+
+Deno.test("staged_load.ts stops when a batch's sync outlasts --timeout, saying what is loaded", async () => {
+  await using sandbox = await startSandbox({ syncSeconds: 3600 });
+  await disable(sandbox, C, "sales", ["Orders"]);
+  let clock = Date.UTC(2026, 0, 1);
+  const run = await runRecipe(
+    staged,
+    ["--connection-id", C, "--schema", "sales", "--batch", "1", "--timeout", "60"],
+    sandbox,
+    {
+      now: () => clock,
+      sleep: (ms) => {
+        clock += ms;
+        return Promise.resolve();
+      },
+    },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const last = run.stderr.trim().split("\n").at(-1)!;
+  assert.match(
+    last,
+    /^Stopped at batch 1 of 2: .*(timed out|Timed out|timeout).*\. Loaded: none; enabled but not loaded: sales\.Orders; not started: 1 batch\(es\)/,
+  );
+  assert.equal(enabled(sandbox, C, "sales", "AuditLog"), false);
+});

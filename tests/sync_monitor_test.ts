@@ -132,3 +132,65 @@ Deno.test("sync_monitor.ts rejects bad input with exit 2, and an interval under 
   assert.match(real.stderr, /from 15 \(against a real account\) to 86400, got '5'/);
   assert.equal(sandbox.journal().length, 0);
 });
+
+const SCRIPT = "/usr/bin/script"; // util-linux: runs a command in a pseudo-terminal
+const haveScript = (() => {
+  try {
+    return Deno.statSync(SCRIPT).isFile;
+  } catch {
+    return false;
+  }
+})();
+if (!haveScript) {
+  console.error(`%cSKIPPING the terminal test of sync_monitor.ts: ${SCRIPT} is missing`, "color: yellow");
+}
+
+Deno.test({
+  name: "sync_monitor.ts in a terminal redraws one view in place (run under a pseudo-terminal with -P)",
+  ignore: !haveScript && Deno.env.get("CI") !== "true",
+  async fn() {
+    await using sandbox = await startSandbox({ syncSeconds: 0.6 });
+    await post(sandbox, `connections/${DEMO.renamedConnectionId}/sync`, {});
+    const command = [
+      Deno.execPath(),
+      "run",
+      "-P",
+      "--no-prompt",
+      "recipes/sync_monitor.ts",
+      "--group-id",
+      DEMO.smallGroupId,
+      "--until",
+      "idle",
+      "--interval",
+      "0.2",
+    ].join(" ");
+    const env: Record<string, string> = {
+      FIVETRAN_API_KEY: sandbox.apiKey,
+      FIVETRAN_API_SECRET: sandbox.apiSecret,
+      FIVETRAN_BASE_URL: sandbox.baseUrl,
+      FIVETRAN_LOG_FILE: "off",
+      TERM: "xterm",
+    };
+    for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
+      const value = Deno.env.get(name);
+      if (value) env[name] = value;
+    }
+    const out = await new Deno.Command(SCRIPT, {
+      args: ["-qec", command, "/dev/null"],
+      cwd: new URL("..", import.meta.url).pathname,
+      clearEnv: true,
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, text.slice(-600));
+    const frames = text.split("\x1b[H\x1b[2J").slice(1);
+    assert.ok(frames.length >= 2, `${frames.length} redraws:\n${text.slice(-600)}`);
+    assert.match(frames[0], /Fivetran syncs — group hollow_cedar — .* every 0\.2 s \(Ctrl-C stops\)/);
+    assert.match(frames[0], /Syncing now \(1\):\s+steady_orchard/);
+    assert.match(frames.at(-1)!, /Syncing now \(0\):/);
+    assert.match(text, /Nothing is syncing: \d+ refreshes, 0 failed/);
+  },
+});

@@ -434,3 +434,23 @@ Deno.test("end to end: the sandbox's signed sync_start and sync_end reach webhoo
   assert.match(result.stderr, /Refused a delivery from 127\.0\.0\.1 \(401\): X-Fivetran-Signature-256 does not match/);
   assert.match(result.stderr, /Stopped \(interrupted\): 3 events received, [2-9] refused/);
 });
+
+Deno.test("webhook_listener.ts --host widens the listener, with a warning to keep a TLS proxy in front", async () => {
+  await withSecretEnv(SECRET, async () => {
+    const controller = new AbortController();
+    const run = await startListener(["--host", "0.0.0.0"], { signal: controller.signal });
+    try {
+      assert.ok(
+        run.stderr.some((l) => /^Listening on http:\/\/0\.0\.0\.0:\d+\/fivetran/.test(l)),
+        run.stderr.join("\n"),
+      );
+      assert.ok(
+        run.stderr.some((l) => /--host 0\.0\.0\.0 accepts deliveries from other machines: keep a TLS proxy/.test(l)),
+      );
+      assert.equal(await post(`http://127.0.0.1:${run.port}/fivetran`, JSON.stringify(event("sync_end", "c1"))), 200);
+    } finally {
+      controller.abort();
+    }
+    assert.equal((await run.done).code, 130);
+  });
+});
