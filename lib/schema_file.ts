@@ -316,6 +316,11 @@ function planTable(
       if (want === undefined) continue;
       const have = current?.[setting];
       if (current !== undefined && want === (have ?? (setting === "enabled"))) continue;
+      if (setting === "enabled" && current !== undefined && locked(current)) {
+        problems.push(
+          `${where}.${name} cannot be switched (${current.enabled_patch_settings?.reason ?? "locked by Fivetran"})`,
+        );
+      }
       changes.push({ object: `${where}.${name}`, kind: "column", setting, live: have, wanted: want });
       columnChanged = true;
     }

@@ -184,6 +184,15 @@ Deno.test("schema_edit.ts --from refuses a bad file or unknown names with exit 2
     [["--from", `${dir.path}/missing.json`], /Cannot read schema file/],
     [["--from", await write("g.json", { schemas: {} }), "--schema", "sales"], /--from goes alone/],
     [["--schema", "sales", "--disable", "--yes"], /--yes only goes with --from/],
+    [
+      [
+        "--from",
+        await write("h.json", {
+          schemas: { sales: { tables: { Orders: { columns: { OrderID: { enabled: false } } } } } },
+        }),
+      ],
+      /sales\.Orders\.OrderID cannot be switched \(Primary key columns can't be disabled\)/,
+    ],
   ];
   for (const [args, reason] of cases) {
     const run = await runRecipe(schemaEdit, ["--connection-id", C, ...args], sandbox);
@@ -218,4 +227,29 @@ Deno.test("planSchemaFile() sends a column the API does not list, and leaves unl
     s: { enabled: true, tables: { u: { enabled: false } } },
   });
   assert.throws(() => exportSchemaFile(live, { handling: "NOPE" }), RangeError);
+});
+
+Deno.test("schema_edit.ts --from says what was applied when a request fails half way (exit 1), and a rerun finishes", async () => {
+  await using sandbox = await startSandbox();
+  await using dir = await tempDir();
+  const path = `${dir.path}/schema.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ schemas: { sales: { tables: { Orders: { enabled: false } } }, public: { enabled: false } } }),
+  );
+  const failing = await runRecipe(schemaEdit, ["--connection-id", C, "--from", path, "--yes"], sandbox, {
+    clientOptions: {
+      fetch: (input, init) =>
+        init?.method === "PATCH" && String(input).endsWith("/schemas/public")
+          ? Promise.resolve(new Response('{"code":"ServerError","message":"down"}', { status: 503 }))
+          : fetch(input, init),
+    },
+  });
+  assert.equal(failing.code, 1, failing.stderr);
+  assert.match(failing.stderr, /Applied 1 of 2 requests \(sales\); 1 not applied\. Run the same command again/);
+  assert.deepEqual(patches(sandbox), ["PATCH /v1/connections/steady_orchard/schemas/sales"]);
+  const rerun = await runRecipe(schemaEdit, ["--connection-id", C, "--from", path, "--yes"], sandbox);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.match(rerun.stdout, /Applied: 1 change in 1 schema: 1 PATCH request/);
+  assert.equal(patches(sandbox).at(-1), "PATCH /v1/connections/steady_orchard/schemas/public");
 });
