@@ -8,6 +8,7 @@
  * @module
  */
 
+import { RateLimitPacer } from "../mod.ts";
 import { parseArgs } from "node:util";
 import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
@@ -15,7 +16,6 @@ import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./_retry.ts";
-import { RateLimitPacer } from "../mod.ts";
 
 /**
  * Exit code: done.
