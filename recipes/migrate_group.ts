@@ -48,6 +48,9 @@ function isObject(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The secrets file's entry for every connection (a connection's own entry wins, key by key). */
+const DEFAULT_KEY = "*";
+
 function readSecretsFile(ctx: RecipeContext, path: string): Map<string, Record<string, unknown>> {
   const data = ctx.readJson(path, "secrets");
   if (!isObject(data)) {
@@ -57,6 +60,11 @@ function readSecretsFile(ctx: RecipeContext, path: string): Map<string, Record<s
   }
   const out = new Map<string, Record<string, unknown>>();
   for (const [id, value] of Object.entries(data)) {
+    if (id !== DEFAULT_KEY && !/^[A-Za-z0-9_.-]{1,200}$/.test(id)) {
+      throw new UsageError(
+        `Expected the keys of secrets file '${path}' to be connection IDs or "*", got '${id.slice(0, 40)}'`,
+      );
+    }
     if (!isObject(value)) {
       throw new UsageError(`Expected "${id}" in secrets file '${path}' to be an object of config key → value`);
     }
@@ -93,8 +101,9 @@ export const main = defineRecipe({
   description: [
     "Lists --from-group's connections, reads each one, and prints the plan: what will be created in --to-group",
     'and what is there already (a connection with the same schema). Fivetran masks secrets ("******"): give them',
-    'in --secrets FILE, {"SOURCE_CONNECTION_ID": {"password": "...", "tunnel.private_key": "..."}, ...}; a masked',
-    "key without a value stops the run before anything is created, naming each one. --dry-run stops after the plan.",
+    'in --secrets FILE, {"SOURCE_CONNECTION_ID": {"password": "...", "tunnel.private_key": "..."}, ...}; an entry',
+    '"*" gives values for every connection (its own entry wins). A masked key without a value stops the run before',
+    "anything is created, naming each one. --dry-run stops after the plan.",
     "Each copy: POST connections (sent once, never retried: after a lost answer a rerun finds the copy), created",
     "paused unless --start; then the source's schema config (POST connections/NEW/schemas).",
     "A copy found from an earlier run gets its schema config brought in line with the source's.",
@@ -149,7 +158,7 @@ export const main = defineRecipe({
           {};
       const config = isObject(detail.config) ? detail.config : {};
       const masked = maskedKeys(config);
-      const given = secrets.get(String(c.id)) ?? {};
+      const given = { ...secrets.get(DEFAULT_KEY), ...secrets.get(String(c.id)) };
       const { config: filled, missing } = fillSecrets(config, given);
       const existing = taken.get(String(c.schema).toLowerCase());
       return {
@@ -164,7 +173,7 @@ export const main = defineRecipe({
         ...(existing ? { existing } : {}),
       };
     });
-    const unused = [...secrets.keys()].filter((id) => !sources.some((s) => s.id === id));
+    const unused = [...secrets.keys()].filter((id) => id !== DEFAULT_KEY && !sources.some((s) => s.id === id));
     if (unused.length > 0) ctx.out.warn(`Secrets file entries for connections not in ${from}: ${unused.join(", ")}`);
 
     const action = (s: Source) =>

@@ -190,3 +190,24 @@ Deno.test("migrate_group.ts never creates twice: a create whose answer is lost f
   const pg = copies(sandbox).find((c) => c.service === "postgres")!;
   assert.equal(sandbox.state.schemaConfig(pg).schemas.get("sales")?.tables.get("AuditLog")?.enabled, false);
 });
+
+Deno.test('migrate_group.ts takes a "*" entry of the secrets file for every connection; a connection\'s own entry wins', async () => {
+  await using sandbox = await startSandbox();
+  await using dir = await tempDir();
+  const secrets = await secretsFile(dir.path, {
+    "*": { password: "pg-DEFAULT-1100", api_access_token: "shpat-DEFAULT-2200" },
+    noisy_cricket: { api_access_token: SECRETS.noisy_cricket.api_access_token },
+  });
+  const run = await runRecipe(migrate, ["--from-group", FROM, "--to-group", TO, "--secrets", secrets], sandbox);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(copies(sandbox).find((c) => c.service === "postgres")!.config.password, "pg-DEFAULT-1100");
+  assert.equal(
+    copies(sandbox).find((c) => c.service === "shopify")!.config.api_access_token,
+    SECRETS.noisy_cricket.api_access_token,
+  );
+  assert.ok(!(run.stdout + run.stderr + run.log).includes("pg-DEFAULT-1100"));
+  const bad = await secretsFile(dir.path, { "../x": { password: "p" } });
+  const refused = await runRecipe(migrate, ["--from-group", FROM, "--to-group", TO, "--secrets", bad], sandbox);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /to be connection IDs or "\*", got '\.\.\/x'/);
+});
