@@ -187,8 +187,9 @@ export const main = defineRecipe({
     "against a real account, so the monitor does not eat the rate limit: one GET per 1,000 connections a refresh)",
     "and shows counts by sync and setup state, the connections syncing now with how long (≥ when they were",
     "already syncing when the monitor started), those that failed or were rescheduled since it started, and the",
-    "request budget left (X-Rate-Limit-Remaining). In a terminal the view is redrawn in place; otherwise one line per",
-    "refresh (and one per new failure). --json: one JSON object per refresh, one per line. --once: one snapshot.",
+    "request budget left (X-Rate-Limit-Remaining). In a terminal (NO_COLOR unset) the view is redrawn in place;",
+    "otherwise one line per refresh (and one per new failure). --json: one JSON object per refresh, one per line.",
+    "--once: one snapshot.",
     "--until idle: stop when nothing is syncing — exit 0, or 1 if anything failed since the start. Ctrl-C: 130.",
   ].join("\n"),
   examples: [
