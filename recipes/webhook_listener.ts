@@ -240,7 +240,7 @@ export const main = defineRecipe({
       if (maxEvents !== undefined && counts.events >= maxEvents) {
         // Stop once this answer is on its way (stopping now would cut its connection); later deliveries get 503.
         enough = true;
-        setTimeout(() => halt(EXIT_OK, `${maxEvents} event${maxEvents === 1 ? "" : "s"} received (--max-events)`), 20);
+        setTimeout(() => halt(EXIT_OK, `--max-events ${maxEvents} reached`), 20);
       }
       return new Response("ok\n", { status: 200 });
     };
@@ -284,7 +284,7 @@ export const main = defineRecipe({
     ctx.signal.addEventListener("abort", onInterrupt, { once: true });
     if (ctx.signal.aborted) onInterrupt();
     if (duration !== undefined) {
-      ctx.sleep(duration * 1000).then(() => halt(EXIT_OK, `${duration} s passed (--duration)`), () => {});
+      ctx.sleep(duration * 1000).then(() => halt(EXIT_OK, `--duration ${duration} s passed`), () => {});
     }
     try {
       await server.finished;
