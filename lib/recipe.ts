@@ -8,12 +8,12 @@
  * @module
  */
 
-import { RateLimitPacer } from "../mod.ts";
 import { parseArgs } from "node:util";
 import { type Atlas, AtlasError, type AtlasOptions, createAtlas, type Envelope, type HttpMethod } from "./client.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
+import { RateLimitPacer } from "../mod.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./_retry.ts";
 
@@ -415,8 +415,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
-          ...(pacer ? { pacer } : {}),
           ...given,
+          ...(pacer ? { pacer } : {}),
           ...config,
         });
         return client;
