@@ -81,6 +81,13 @@ export {
   type TypedPaginateInit,
 } from "./lib/client/typed.ts";
 export { VERSION } from "./lib/_version.ts";
+export {
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhook,
+  type VerifyWebhookOptions,
+  type WebhookVerification,
+} from "./lib/webhook.ts";
 
 interface DefaultClient {
   key: string;

@@ -5,6 +5,11 @@
  * like the original framework's `{"fivetran": {"api_key": "...", "api_secret": "..."}}`. `FIVETRAN_BASE_URL`
  * defaults to `https://api.fivetran.com/v1`.
  *
+ * Several accounts: the same file may hold a `profiles` map next to (or instead of) the `fivetran` section,
+ * `{"profiles": {"prod": {"api_key": "...", "api_secret": "..."}, "sandbox": {..., "base_url": "http://127.0.0.1:8787/v1"}}}`;
+ * `--profile NAME` or `FIVETRAN_PROFILE` picks one, and then it wins over the credential variables. And
+ * `FIVETRAN_API_KEY` (or `api_key`) may hold the base64 `key:secret` form that Fivetran's UI offers, with no secret.
+ *
  * @module
  */
 
@@ -35,6 +40,7 @@ export const ENV_VARS = [
   "FIVETRAN_API_SECRET",
   "FIVETRAN_BASE_URL",
   "FIVETRAN_CONFIG",
+  "FIVETRAN_PROFILE",
   "FIVETRAN_LOG_FILE",
   "NO_COLOR",
 ] as const;
@@ -88,6 +94,12 @@ export interface LoadConfigOptions {
    * @default {a reader that refuses anything but a regular file of at most 1 MiB}
    */
   readTextFile?: (path: string) => string;
+  /**
+   * A named account of the `FIVETRAN_CONFIG` file's `profiles` map (what `--profile NAME` gives).
+   *
+   * @default {the FIVETRAN_PROFILE variable; unset: no profile}
+   */
+  profile?: string;
 }
 
 /**
@@ -114,8 +126,16 @@ export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
   let apiKey = get("FIVETRAN_API_KEY");
   let apiSecret = get("FIVETRAN_API_SECRET");
   const file = get("FIVETRAN_CONFIG");
+  const profile = options.profile ?? readOptional(get, "FIVETRAN_PROFILE");
+  if (profile !== undefined) {
+    // A named account wins over the credential variables: it was asked for by name.
+    const chosen = readProfile(profile, file, readTextFile);
+    return { ...chosen, baseUrl: checkBaseUrl(chosen.baseUrl ?? get("FIVETRAN_BASE_URL") ?? DEFAULT_BASE_URL) };
+  }
+  [apiKey, apiSecret] = splitCombinedKey(apiKey, apiSecret);
   if ((!apiKey || !apiSecret) && file) {
     const fromFile = readConfigFile(file, readTextFile);
+    [fromFile.apiKey, fromFile.apiSecret] = splitCombinedKey(fromFile.apiKey, fromFile.apiSecret);
     apiKey ??= fromFile.apiKey;
     apiSecret ??= fromFile.apiSecret;
   }
@@ -124,7 +144,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
     throw new ConfigError(
       `Missing Fivetran credentials: set FIVETRAN_API_KEY and FIVETRAN_API_SECRET (not set: ${
         missing.join(", ")
-      }), or FIVETRAN_CONFIG to a JSON file`,
+      }), FIVETRAN_API_KEY alone to the base64 key:secret form, or FIVETRAN_CONFIG to a JSON file`,
     );
   }
   return { apiKey, apiSecret, baseUrl: checkBaseUrl(get("FIVETRAN_BASE_URL") ?? DEFAULT_BASE_URL) };
@@ -218,4 +238,89 @@ function readConfigFile(
     return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
   };
   return { apiKey: pick("api_key"), apiSecret: pick("api_secret") };
+}
+
+/** Reads an optional variable; a missing `--allow-env` permission for it reads as unset. */
+function readOptional(get: (name: string) => string | undefined, name: string): string | undefined {
+  try {
+    return get(name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The key and secret, given the base64 `key:secret` form in the key and no secret (as Fivetran's UI and official
+ * CLI offer it); anything else as it is.
+ */
+function splitCombinedKey(
+  key: string | undefined,
+  secret: string | undefined,
+): [string | undefined, string | undefined] {
+  if (key === undefined || secret !== undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return [key, secret];
+  let decoded: string;
+  try {
+    decoded = atob(key);
+  } catch {
+    return [key, secret];
+  }
+  const m = decoded.match(/^([\x21-\x39\x3b-\x7e]+):([\x21-\x7e]+)$/);
+  return m ? [m[1], m[2]] : [key, secret];
+}
+
+/** A profile name: letters, digits, `_`, `-` and `.`. */
+const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+function readProfile(
+  name: string,
+  file: string | undefined,
+  readTextFile: (path: string) => string,
+): { apiKey: string; apiSecret: string; baseUrl?: string } {
+  if (!PROFILE_NAME.test(name)) {
+    throw new ConfigError(`Expected the profile name to be letters, digits, _ - . only, got '${name.slice(0, 60)}'`);
+  }
+  if (!file) {
+    throw new ConfigError(`Profile '${name}' asked for, but FIVETRAN_CONFIG does not name a config file`);
+  }
+  let text: string;
+  try {
+    text = readTextFile(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(`Cannot read FIVETRAN_CONFIG file '${file}': ${(error as Error).message.split("\n")[0]}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`Expected FIVETRAN_CONFIG file '${file}' to hold JSON, it does not parse`);
+  }
+  const profiles = (parsed as { profiles?: unknown })?.profiles;
+  if (!profiles || typeof profiles !== "object" || Array.isArray(profiles)) {
+    throw new ConfigError(
+      `Profile '${name}' asked for, but FIVETRAN_CONFIG file '${file}' has no "profiles" map ({"profiles": {"${name}": {"api_key": "...", "api_secret": "..."}}})`,
+    );
+  }
+  const entry = Object.hasOwn(profiles, name) ? (profiles as Record<string, unknown>)[name] : undefined;
+  if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+    const names = Object.keys(profiles).filter((n) => PROFILE_NAME.test(n));
+    throw new ConfigError(
+      `No profile '${name}' in FIVETRAN_CONFIG file '${file}'; profiles: ${names.slice(0, 20).join(", ") || "none"}`,
+    );
+  }
+  const field = (key: string): string | undefined => {
+    const v = (entry as Record<string, unknown>)[key];
+    if (v !== undefined && v !== null && typeof v !== "string") {
+      throw new ConfigError(`Expected "${key}" of profile '${name}' to be a string, got ${typeof v}`);
+    }
+    return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+  };
+  const [apiKey, apiSecret] = splitCombinedKey(field("api_key"), field("api_secret"));
+  if (!apiKey || !apiSecret) {
+    const missing = [!apiKey && "api_key", !apiSecret && "api_secret"].filter(Boolean).join(", ");
+    throw new ConfigError(`Profile '${name}' in FIVETRAN_CONFIG file '${file}' lacks ${missing}`);
+  }
+  const baseUrl = field("base_url");
+  return { apiKey, apiSecret, ...(baseUrl ? { baseUrl } : {}) };
 }

@@ -23,7 +23,8 @@
 
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Column } from "./table.ts";
-import { type Bar, renderBarChart } from "./svg_chart.ts";
+import type { Bar } from "./svg_chart.ts";
+import { plotBarChart } from "./plot_chart.ts";
 import { SETUP_STATES, SYNC_STATES } from "./sync_wait.ts";
 // The sandbox itself (server, state, handlers) is imported only when a session starts one: a notebook on a
 // real account never loads it. Its demo IDs are small.
@@ -317,7 +318,8 @@ export function stateBars(connections: readonly Connection[], field: "setup_stat
 }
 
 /**
- * An SVG bar chart of the setup and sync states of connections (two panels on one scale).
+ * An SVG bar chart of the setup and sync states of connections (two panels on one scale), drawn by Observable Plot
+ * (see `plot_chart.ts`).
  *
  * @param connections The connections.
  * @param title The chart's title.
@@ -330,7 +332,7 @@ export function stateBars(connections: readonly Connection[], field: "setup_stat
  * ```
  */
 export function stateChart(connections: readonly Connection[], title = "Connections by state"): string {
-  return renderBarChart([
+  return plotBarChart([
     { title: "Setup state", bars: stateBars(connections, "setup_state") },
     { title: "Sync state", bars: stateBars(connections, "sync_state") },
   ], { title });

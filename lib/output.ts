@@ -252,6 +252,11 @@ export class Output {
     this.#out(JSON.stringify(value, null, 2));
   }
 
+  /** Prints one compact JSON line on stdout (for streams of records, one per line). */
+  jsonLine(value: unknown): void {
+    this.#out(JSON.stringify(value));
+  }
+
   /** Prints one red line on stderr. */
   error(text: string): void {
     this.#err(paint(text, "red", { colour: this.colourErr }));

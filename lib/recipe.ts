@@ -15,6 +15,7 @@ import { AtlasError, type HttpMethod } from "./client/errors.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
+import { RateLimitPacer } from "./client/pacer.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
@@ -160,6 +161,8 @@ export interface RecipeContext {
   readonly signal: AbortSignal;
   /** Sleeps (injectable for tests). */
   sleep(ms: number): Promise<void>;
+  /** The rate-limit budget the API last reported (`X-Rate-Limit`, `X-Rate-Limit-Remaining`); empty before any answer. */
+  budget(): { limit?: number; remaining?: number };
   /** The clock in epoch milliseconds (injectable for tests). */
   now(): number;
   /** Reads an environment variable (undefined when unset or not permitted). */
@@ -238,6 +241,11 @@ export type RecipeMain = (args: string[], deps?: RecipeDeps) => Promise<number>;
 const COMMON_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", description: "Show this help and exit" },
   json: { type: "boolean", description: "Print only machine-readable JSON on stdout" },
+  profile: {
+    type: "string",
+    valueName: "NAME",
+    description: "Use the named account of the FIVETRAN_CONFIG file's profiles (default FIVETRAN_PROFILE)",
+  },
 };
 
 /**
@@ -298,7 +306,8 @@ export function formatHelp(spec: RecipeSpec): string {
     FIVETRAN_API_KEY: "API key (required, or FIVETRAN_CONFIG)",
     FIVETRAN_API_SECRET: "API secret (required, or FIVETRAN_CONFIG)",
     FIVETRAN_BASE_URL: "API base URL (default https://api.fivetran.com/v1; the sandbox prints its own)",
-    FIVETRAN_CONFIG: 'JSON file {"fivetran": {"api_key": "...", "api_secret": "..."}}',
+    FIVETRAN_CONFIG: 'JSON file {"fivetran": {"api_key": "...", "api_secret": "..."}, "profiles": {"NAME": {...}}}',
+    FIVETRAN_PROFILE: "Profile of the FIVETRAN_CONFIG file to use (as --profile)",
     FIVETRAN_LOG_FILE: "Rotating log file (default logs/fivetran.log; 'off' to disable)",
     NO_COLOR: "Plain output when set",
     ...spec.env,
@@ -395,18 +404,23 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       log = deps.log ?? openLogFromEnv({ onError: (m) => out.warn(m) });
       const theLog = log;
       let client: Atlas | undefined;
+      let pacer: RateLimitPacer | undefined;
       const realClient = (): Atlas => {
         if (client) return client;
         const given = deps.clientOptions ?? {};
         const config = given.apiKey && given.apiSecret
           ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
-          : loadConfig();
+          : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
         theLog.addSecrets(config.apiKey, config.apiSecret);
         out.addSecrets(config.apiKey, config.apiSecret);
+        // The client's pacer, made here so that ctx.budget() can read what the API reports.
+        pacer = given.pacer === false ? undefined : given.pacer ??
+          new RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
           ...given,
+          ...(pacer ? { pacer } : {}),
           ...config,
         });
         return client;
@@ -457,6 +471,10 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         json,
         signal,
         sleep: (ms) => sleep(ms, signal),
+        budget: () => {
+          const { limit, remaining } = pacer?.budget ?? {};
+          return { ...(limit !== undefined ? { limit } : {}), ...(remaining !== undefined ? { remaining } : {}) };
+        },
         now,
         env,
         string,

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
 /**
  * create_connector.ts — create one connection per destination schema name (`POST /v1/connections`) in a
  * group, from a JSON file holding `service`, `config` (secrets included) and any other connection fields.

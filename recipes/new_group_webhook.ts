@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR,FIVETRAN_WEBHOOK_SECRET --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR,FIVETRAN_WEBHOOK_SECRET --allow-read --allow-write=logs
 /**
  * new_group_webhook.ts — create a webhook for a group (`POST /v1/webhooks/group/{groupId}`): Fivetran
  * sends the chosen events to an https URL, signed with a secret. The secret is read from `--secret-file`

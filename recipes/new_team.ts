@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
 /**
  * new_team.ts — create a team in the Fivetran account (`POST /v1/teams`) from flags or a `--payload FILE`
  * of JSON (flags override the file's fields). A `--role` is checked against the account roles the API

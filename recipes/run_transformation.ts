@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
 /**
  * run_transformation.ts — run a dbt transformation (`POST /v1/transformations/{id}/run`, body
  * `{"full_refresh": true}` only with `--full-refresh`), and with `--wait` follow it (`GET /v1/transformations/{id}`)

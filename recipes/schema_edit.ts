@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
 /**
  * schema_edit.ts — turn the sync of a connection's schema, and of tables in it, on or off:
  * `PATCH /v1/connections/{id}/schemas/{schema}` with `{"enabled": ..., "tables": {"T": {"enabled": ...}}}`.
@@ -13,6 +13,7 @@
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
+import { applySchemaFile } from "./_schema_from.ts";
 import type { SchemaConfig, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 interface Row {
@@ -41,23 +42,43 @@ export const main = defineRecipe({
     "--enable/--disable switch the whole schema; --enable-table/--disable-table switch tables of it (repeatable).",
     "Unknown schema or table names, or tables Fivetran does not let you switch, end the run (exit 2) before",
     "anything is sent. Only what changes is sent; when nothing changes, nothing is sent (exit 0).",
+    "--from FILE applies a schema file as schema_export.ts writes it: it shows the differences from the live",
+    "config, asks (--yes to skip), sends one PATCH per changed schema (one more when schema_change_handling",
+    "changes), then reads the config back to check; --dry-run shows the differences and sends nothing.",
+    "What the file does not list is left as it is.",
   ].join("\n"),
   examples: [
     "deno run -P recipes/schema_edit.ts --connection-id steady_orchard --schema sales --disable-table Orders",
     "deno run -P recipes/schema_edit.ts --connection-id steady_orchard --schema public --disable --dry-run",
+    "deno run -P recipes/schema_edit.ts --connection-id steady_orchard --from schema.json --dry-run",
   ],
   flags: {
     "connection-id": { type: "string", valueName: "ID", required: true, description: "The connection" },
-    schema: { type: "string", valueName: "NAME", required: true, description: "The schema, as in the schema config" },
+    schema: { type: "string", valueName: "NAME", description: "The schema, as in the schema config (required)" },
     enable: { type: "boolean", description: "Enable the schema" },
     disable: { type: "boolean", description: "Disable the schema" },
     "enable-table": { type: "string", valueName: "T", multiple: true, description: "Enable a table of the schema" },
     "disable-table": { type: "string", valueName: "T", multiple: true, description: "Disable a table of the schema" },
+    from: {
+      type: "string",
+      valueName: "FILE",
+      description: "Apply a schema file (schema_export.ts --format json): diff, consent, one PATCH per schema",
+    },
+    yes: { type: "boolean", short: "y", description: "With --from: apply without asking" },
   },
   mutates: true,
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read --allow-write=logs",
   async run(ctx) {
     const connectionId = ctx.id("connection-id", { required: true })!;
+    const from = ctx.string("from");
+    if (from !== undefined) {
+      const others = ["schema", "enable", "disable", "enable-table", "disable-table"].filter((f) =>
+        ctx.flags[f] !== undefined
+      );
+      if (others.length > 0) throw new UsageError(`--from goes alone, not with --${others.join(", --")}`);
+      return await applySchemaFile(ctx, connectionId, from);
+    }
+    if (ctx.flags.yes) throw new UsageError("--yes only goes with --from");
     const schemaName = ctx.string("schema", { required: true })!;
     if (ctx.flags.enable === true && ctx.flags.disable === true) {
       throw new UsageError("Expected one of --enable or --disable, got both");

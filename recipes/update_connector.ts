@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net --allow-env=FIVETRAN_API_KEY,FIVETRAN_API_SECRET,FIVETRAN_BASE_URL,FIVETRAN_CONFIG,FIVETRAN_PROFILE,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
 /**
  * update_connector.ts — change a connection's settings (`PATCH /v1/connections/{id}`) and show what changed.
  * Changes come from `--set KEY=VALUE` (repeatable; dotted keys reach into nested objects such as

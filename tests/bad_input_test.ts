@@ -26,6 +26,7 @@ interface Files {
 
 /** Valid arguments of every recipe (the matrix varies one input at a time). A new recipe needs an entry. */
 const BASE: Record<string, (f: Files) => string[]> = {
+  "account_report.ts": (f) => ["--group-id", G, "--output", `${f.dir}/report.html`],
   "cert_mgmt.ts": () => ["--group-id", G],
   "connection_status.ts": () => ["--state", "broken", "--group-id", G],
   "connector_status.ts": () => ["--connection-id", C],
@@ -44,6 +45,20 @@ const BASE: Record<string, (f: Files) => string[]> = {
   "status_pagination.ts": () => ["--group-id", G],
   "table_sync.ts": () => ["--connection-id", C, "--table", "sales.Orders", "--yes"],
   "update_connector.ts": () => ["--connection-id", C, "--set", "sync_frequency=360"],
+  "migrate_group.ts": () => [
+    "--from-group",
+    G,
+    "--to-group",
+    DEMO.financeGroupId,
+    "--secrets",
+    new URL("examples/migrate_secrets.json", RECIPES).pathname,
+  ],
+  "schema_export.ts": () => ["--connection-id", C, "--format", "terraform"],
+  "setup_test.ts": () => ["--connection-id", C],
+  "staged_load.ts": () => ["--connection-id", C, "--schema", "sales"],
+  "sync_monitor.ts": () => ["--group-id", G, "--once"],
+  // Any non-empty file serves as a webhook secret.
+  "webhook_listener.ts": (f) => ["--port", "0", "--secret-file", f.sql, "--duration", "1"],
 };
 
 const ID_FLAGS = ["--connection-id", "--group-id", "--to-group", "--transformation-id"];

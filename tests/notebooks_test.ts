@@ -296,6 +296,59 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "schema.ipynb runs top to bottom against the sandbox: tables, diff, one PATCH, check, Terraform, restored",
+  ignore: SKIP,
+  async fn(t) {
+    requireJupyter();
+    const run = await withTempDir((dir) => execute(join(NOTEBOOKS, "schema.ipynb"), dir));
+    const nb = assertRanCleanly(run, "schema.ipynb");
+    const id = DEMO.renamedConnectionId;
+
+    await t.step("every code cell ran, in order, without error, and shows output", () => assertAllRan(nb));
+
+    await t.step("it listed every table of the connection", () => {
+      const { text, html } = shown(cellWith(nb, "renderHtmlTable(rows"));
+      assert.match(text, new RegExp(`^${id}: schema_change_handling ALLOW_COLUMNS, 2 schemas, 5 tables$`, "m"));
+      assert.equal(html.match(/<tr><td>/g)?.length, 5);
+      assert.match(html, /<td>sales<\/td><td>AuditLog<\/td><td>false<\/td>/);
+    });
+
+    await t.step("the diff names the two tables switched off, and one PATCH for their schema", () => {
+      const diff = shown(cellWith(nb, "planSchemaFile(original, wanted)")).html;
+      assert.equal(diff.match(/<tr><td>/g)?.length, 2);
+      assert.match(diff, /<td>sales\.OrderItems<\/td><td>enabled<\/td><td>true<\/td><td>false<\/td>/);
+      const requests = shown(cellWith(nb, "request(s) to send")).markdown;
+      assert.match(requests, /^1 request\(s\) to send:/);
+      assert.match(requests, new RegExp(`PATCH connections/${id}/schemas/sales`));
+    });
+
+    await t.step("it applied the change and checked it", () => {
+      const { text } = shown(cellWith(nb, "Checked: the live config"));
+      assert.match(text, new RegExp(`^PATCH connections/${id}/schemas/sales -> Success$`, "m"));
+      assert.match(text, /^sales\.Customers: enabled false$/m);
+      assert.match(text, /^Checked: the live config now matches the file\.$/m);
+    });
+
+    await t.step("the Terraform block lists the disabled tables", () => {
+      const { markdown } = shown(cellWith(nb, "toTerraform("));
+      assert.match(markdown, new RegExp(`resource "fivetran_connector_schema_config" "${id}"`));
+      for (const table of ["OrderItems", "Customers", "AuditLog"]) {
+        assert.match(markdown, new RegExp(`"${table}" = \\{\\n\\s+enabled = false`));
+      }
+    });
+
+    await t.step("it put everything back", () => {
+      assert.match(shown(cellWith(nb, "Restored with")).text, /Restored with 1 request\(s\); differences left: 0/);
+    });
+
+    await t.step(
+      "the committed schema.ipynb shows exactly these outputs",
+      () => assertCommittedIsFresh(run, "schema.ipynb"),
+    );
+  },
+});
+
 function tinyNotebook(sources: string[]): string {
   return JSON.stringify({
     cells: sources.map((source, i) => ({
@@ -373,7 +426,7 @@ Deno.test({
 
 // ---- The committed notebooks (no Jupyter needed) ----
 
-for (const name of ["status.ipynb", "pause.ipynb"]) {
+for (const name of ["status.ipynb", "pause.ipynb", "schema.ipynb"]) {
   Deno.test(`committed ${name} shows a clean sandbox run: outputs, no errors, secrets, paths or churn`, async () => {
     const text = await Deno.readTextFile(join(NOTEBOOKS, name));
     const nb: Notebook = JSON.parse(text);

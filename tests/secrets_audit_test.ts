@@ -34,6 +34,7 @@ interface Files {
   destinationConfig: string;
   updatePayload: string;
   copySecrets: string;
+  migrateSecrets: string;
   webhookSecret: string;
   team: string;
   user: string;
@@ -57,6 +58,10 @@ interface Run {
  * `demo.ts` starts its own sandbox and is run as it is (its own secrets are audited instead).
  */
 const RUNS: Record<string, Run[]> = {
+  "account_report.ts": [
+    { args: (f) => ["--output", f.sql.replace(/orders\.sql$/, "report.html")] },
+    { args: (f) => ["--group-id", DEMO.bigGroupId, "--output", f.sql.replace(/orders\.sql$/, "big.html"), "--json"] },
+  ],
   "cert_mgmt.ts": [
     // Two of the big group's broken connections have bad credentials, which trusting cannot fix: exit 1.
     { args: () => ["--group-id", DEMO.bigGroupId, "--limit", "100"], code: 1 },
@@ -213,6 +218,47 @@ const RUNS: Record<string, Run[]> = {
       ],
     },
   ],
+  "migrate_group.ts": [
+    {
+      args: (
+        f,
+      ) => ["--from-group", DEMO.smallGroupId, "--to-group", DEMO.financeGroupId, "--secrets", f.migrateSecrets],
+      delivers: ["copyPassword", "updatePassword"],
+    },
+    {
+      args: (f) => [
+        "--from-group",
+        DEMO.smallGroupId,
+        "--to-group",
+        DEMO.marketingGroupId,
+        "--secrets",
+        f.migrateSecrets,
+        "--dry-run",
+        "--json",
+      ],
+    },
+  ],
+  "schema_export.ts": [
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--format", "terraform"] },
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--json"] },
+  ],
+  "setup_test.ts": [
+    { args: () => ["--connection-id", DEMO.credentialsBrokenConnectionId], code: 1 },
+    { args: () => ["--group-id", DEMO.bigGroupId, "--trust-certificates", "--json"], code: 1 },
+    { args: () => ["--group-id", DEMO.bigGroupId, "--dry-run"] },
+  ],
+  "staged_load.ts": [
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--schema", "sales", "--batch", "1"] },
+    { args: () => ["--connection-id", DEMO.renamedConnectionId, "--schema", "sales", "--dry-run", "--json"] },
+  ],
+  "sync_monitor.ts": [
+    { args: () => ["--group-id", DEMO.smallGroupId, "--once"] },
+    { args: () => ["--group-id", DEMO.smallGroupId, "--until", "idle", "--interval", "0.1", "--json"] },
+  ],
+  "webhook_listener.ts": [
+    { args: (f) => ["--port", "0", "--secret-file", f.webhookSecret, "--duration", "1"] },
+    { args: () => ["--port", "0", "--duration", "1", "--json"], env: { FIVETRAN_WEBHOOK_SECRET: PLANTED.webhookEnv } },
+  ],
 };
 
 async function writeFiles(dir: string): Promise<Files> {
@@ -249,6 +295,10 @@ async function writeFiles(dir: string): Promise<Files> {
     }),
     updatePayload: await write("update.json", { sync_frequency: 720, config: { password: PLANTED.updatePassword } }),
     copySecrets: await write("copy_secrets.json", { password: PLANTED.copyPassword }),
+    migrateSecrets: await write("migrate_secrets.json", {
+      steady_orchard: { password: PLANTED.copyPassword },
+      noisy_cricket: { api_access_token: PLANTED.updatePassword },
+    }),
     webhookSecret: await write("webhook_secret.txt", `${PLANTED.webhookFile}\n`),
     team: await write("team.json", { name: "audit_team", description: "Audit", role: "Account Analyst" }),
     user: await write("user.json", {
