@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { withSandbox } from "./sandbox_helpers.ts";
 
 const UNDER_CI = Deno.env.get("CI") === "true";
+const PYTHON = "/usr/bin/python3"; // Debian's, with python3-requests (not a pyenv python3 on PATH)
 const SCRIPT = new URL("./clients/python_requests_client.py", import.meta.url).pathname;
 const SEED = {
   groups: ["a", "b", "c", "d", "e"].map((x) => ({ id: `group_${x}`, name: `Group ${x}` })),
@@ -23,9 +24,9 @@ function skipLoudly(what: string): void {
 }
 
 Deno.test("sandbox serves python3-requests: paging, string booleans, masking, errors", async () => {
-  if (!await available("python3", ["-c", "import requests"])) return skipLoudly("python3-requests");
+  if (!await available(PYTHON, ["-c", "import requests"])) return skipLoudly("python3-requests");
   await withSandbox({ seed: SEED }, async (sb) => {
-    const out = await new Deno.Command("python3", {
+    const out = await new Deno.Command(PYTHON, {
       args: [SCRIPT],
       env: { FIVETRAN_BASE_URL: sb.baseUrl, FIVETRAN_API_KEY: sb.apiKey, FIVETRAN_API_SECRET: sb.apiSecret },
       stdout: "piped",
