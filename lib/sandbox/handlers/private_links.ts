@@ -15,7 +15,7 @@ import { paginate } from "../pagination.ts";
 import { PRIVATE_LINK_PROVISION_MS } from "../platform_state.ts";
 import type { PrivateLinkRecord } from "../platform_types.ts";
 import type { SandboxState } from "../state.ts";
-import { field, objectBody } from "../validate.ts";
+import { field, objectBody, REGIONS } from "../validate.ts";
 import { iso } from "../views.ts";
 
 /** Required (and optional) config fields per service, from the spec's `*_private_link_config_V1`. */
@@ -37,44 +37,6 @@ const SERVICES: Readonly<Record<string, { required: readonly string[]; optional?
 
 /** The private-link services, as the spec's discriminator lists them. */
 export const PRIVATE_LINK_SERVICES: readonly string[] = Object.keys(SERVICES);
-
-/** Regions of `PrivateLinkCreateRequest.region`. */
-const REGIONS = [
-  "GCP_US_EAST4",
-  "GCP_US_WEST1",
-  "GCP_US_CENTRAL1",
-  "GCP_EUROPE_WEST3",
-  "GCP_AUSTRALIA_SOUTHEAST1",
-  "GCP_NORTHAMERICA_NORTHEAST1",
-  "GCP_EUROPE_WEST2",
-  "GCP_ASIA_SOUTHEAST1",
-  "GCP_ASIA_SOUTHEAST2",
-  "GCP_ASIA_SOUTH1",
-  "GCP_ASIA_NORTHEAST1",
-  "AWS_US_EAST_1",
-  "AWS_US_EAST_2",
-  "AWS_US_WEST_2",
-  "AWS_AP_NORTHEAST_1",
-  "AWS_AP_SOUTHEAST_1",
-  "AWS_AP_SOUTHEAST_2",
-  "AWS_EU_CENTRAL_1",
-  "AWS_EU_WEST_1",
-  "AWS_EU_WEST_2",
-  "AWS_AP_SOUTH_1",
-  "AWS_CA_CENTRAL_1",
-  "AWS_US_GOV_WEST_1",
-  "AZURE_EASTUS2",
-  "AZURE_AUSTRALIAEAST",
-  "AZURE_UKSOUTH",
-  "AZURE_WESTEUROPE",
-  "AZURE_CENTRALUS",
-  "AZURE_CANADACENTRAL",
-  "AZURE_UAENORTH",
-  "AZURE_SOUTHEASTASIA",
-  "AZURE_EASTUS",
-  "AZURE_JAPANEAST",
-  "AZURE_CENTRALINDIA",
-];
 
 function cloudOf(service: string): string {
   return service.slice(service.lastIndexOf("_") + 1);
@@ -140,9 +102,7 @@ function checkIdle(state: SandboxState, l: PrivateLinkRecord): void {
 /** GET /v1/private-links. */
 export const listPrivateLinks: Handler = ({ state, query }) => {
   const page = paginate(state.platform.privateLinks.all(), "private-links", query);
-  const res = list(page.items.map((l) => linkJson(state, l)), page.nextCursor);
-  res.body.message = "Private links retrieved successfully";
-  return res;
+  return list(page.items.map((l) => linkJson(state, l)), page.nextCursor, "Private links retrieved successfully");
 };
 
 /** POST /v1/private-links (the link is CREATING for a minute of sandbox time). */
