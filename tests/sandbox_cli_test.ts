@@ -17,15 +17,21 @@ function command(args: string[], piped = true): Deno.Command {
   });
 }
 
-/** The base URL of the CLI's export line (its first line on stdout); the stream is left for the caller to cancel. */
-async function baseUrlOf(child: Deno.ChildProcess): Promise<string> {
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+/** What the CLI printed up to the end of its first line (its export line), or all of it if it stopped sooner. */
+async function firstLine(reader: ReadableStreamDefaultReader<string>): Promise<string> {
   let out = "";
   while (!out.includes("\n")) {
     const { value, done } = await reader.read();
     if (done) break;
     out += value;
   }
+  return out;
+}
+
+/** The base URL of the CLI's export line; the stream is left for the caller to cancel. */
+async function baseUrlOf(child: Deno.ChildProcess): Promise<string> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const out = await firstLine(reader);
   reader.releaseLock();
   return /FIVETRAN_BASE_URL=(\S+)/.exec(out)![1];
 }
@@ -33,12 +39,7 @@ async function baseUrlOf(child: Deno.ChildProcess): Promise<string> {
 Deno.test("sandbox CLI prints an eval-able export line, serves, and stops cleanly on SIGTERM", async () => {
   const child = command(["--port", "0", "--connections", "50", "--faults", "429=0"]).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += value;
-  }
+  const out = await firstLine(reader);
   const line = out.split("\n")[0];
   const m = /^export FIVETRAN_BASE_URL=(\S+) FIVETRAN_API_KEY=(\S+) FIVETRAN_API_SECRET=(\S+)$/.exec(line);
   assert.ok(m, line);
