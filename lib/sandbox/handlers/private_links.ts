@@ -14,37 +14,38 @@ import { created, done, type Handler, list, ok } from "../handler.ts";
 import { paginate } from "../pagination.ts";
 import { PRIVATE_LINK_PROVISION_MS } from "../platform_state.ts";
 import type { PrivateLinkRecord } from "../platform_types.ts";
+import { specService } from "../spec_catalog.ts";
 import type { SandboxState } from "../state.ts";
 import { field, objectBody, REGIONS } from "../validate.ts";
 import { iso } from "../views.ts";
 
-/** Required (and optional) config fields per service, from the spec's `*_private_link_config_V1`. */
-const SERVICES: Readonly<Record<string, { required: readonly string[]; optional?: readonly string[] }>> = {
-  DATABRICKS_AWS: { required: ["connection_service_name"] },
-  SNOWFLAKE_AWS: { required: ["account_url", "vpce_id"] },
-  REDSHIFT_AWS: { required: ["aws_account_id", "cluster_identifier"] },
-  SOURCE_AWS: { required: ["connection_service_name"] },
-  DATABRICKS_AZURE: { required: ["connection_service_id", "workspace_url"] },
-  SNOWFLAKE_AZURE: { required: ["account_url", "pls_id"] },
-  ONELAKE_AZURE: { required: ["connection_service_id"] },
-  POSTGRES_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
-  SQL_DATA_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
-  SOURCE_AZURE: { required: ["connection_service_id", "sub_resource_name"], optional: ["private_dns_records"] },
-  SNOWFLAKE_GCP: { required: ["account_url", "pls_id"] },
-  SOURCE_GCP: { required: ["private_connection_service_id"] },
-  DATABRICKS_GCP: { required: ["connection_service_id", "workspace_url"] },
-};
-
-/** The private-link services, as the spec's discriminator lists them. */
-export const PRIVATE_LINK_SERVICES: readonly string[] = Object.keys(SERVICES);
+/**
+ * The private-link services, as the spec's discriminator lists them; their config fields (all strings) and which
+ * are required are the spec's `*_private_link_config_V1`, from `spec_services.ts`.
+ */
+export const PRIVATE_LINK_SERVICES: readonly string[] = [
+  "DATABRICKS_AWS",
+  "SNOWFLAKE_AWS",
+  "REDSHIFT_AWS",
+  "SOURCE_AWS",
+  "DATABRICKS_AZURE",
+  "SNOWFLAKE_AZURE",
+  "ONELAKE_AZURE",
+  "POSTGRES_WAREHOUSE_AZURE",
+  "SQL_DATA_WAREHOUSE_AZURE",
+  "SOURCE_AZURE",
+  "SNOWFLAKE_GCP",
+  "SOURCE_GCP",
+  "DATABRICKS_GCP",
+];
 
 function cloudOf(service: string): string {
   return service.slice(service.lastIndexOf("_") + 1);
 }
 
 function checkConfig(service: string, config: Record<string, unknown>, partial: boolean): Record<string, unknown> {
-  const spec = SERVICES[service];
-  const known = [...spec.required, ...(spec.optional ?? [])];
+  const spec = specService("privateLinks", service)!;
+  const known = Object.keys(spec.fields);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (!known.includes(k)) {
