@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
 import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
+import { noticePrinter } from "./client/notice.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
@@ -404,6 +405,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
+          onRetry: noticePrinter((m) => out.warn(m), { now }),
+          signal,
           ...given,
           ...config,
         });

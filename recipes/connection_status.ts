@@ -63,7 +63,7 @@ export const main = defineRecipe({
       );
     }
     const groupId = ctx.id("group-id");
-    const { concurrency } = bulkFlags(ctx);
+    const { concurrency, retryFailed } = bulkFlags(ctx);
 
     let groups: Group[];
     if (groupId) {
@@ -80,6 +80,7 @@ export const main = defineRecipe({
       op: "connection_status",
       key: (g) => g.id,
       concurrency,
+      retryFailed,
       signal: ctx.signal,
       onInterrupt: "abort",
       async run(group, signal) {

@@ -96,7 +96,7 @@ export const main = defineRecipe({
     const sourceId = ctx.id("connection-id", { required: true })!;
     const groups = checkGroups(ctx.ids("to-group"));
     const secretsFile = ctx.string("secrets");
-    const { concurrency: given, resumeFrom } = bulkFlags(ctx);
+    const { concurrency: given, retryFailed, resumeFrom } = bulkFlags(ctx);
     const concurrency = ctx.flags.concurrency === undefined ? 1 : given;
     const secrets = secretsFile === undefined ? [] : readSecrets(ctx, secretsFile);
     const secretValues = secrets.flatMap(([, v]) => leafStrings(v));
@@ -181,6 +181,7 @@ export const main = defineRecipe({
       op: `copy_connector:${sourceId}`,
       key: (g) => g,
       concurrency,
+      retryFailed,
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       signal: ctx.signal,
       run: async (groupId) => {
@@ -207,9 +208,10 @@ export const main = defineRecipe({
           if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
             throw new Error(
               `${message} (no clear answer: the copy may exist; a rerun finds it and does not create it twice)`,
+              { cause: error },
             );
           }
-          throw new Error(message);
+          throw new Error(message, { cause: error });
         }
         if (ctx.dryRun) {
           if (schemaBody) ctx.out.call("PATCH", "connections/NEW_CONNECTION_ID/schemas", schemaBody);

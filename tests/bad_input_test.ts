@@ -714,15 +714,23 @@ try { console.log(JSON.stringify(await atlas("GET", "groups"))); } catch (error)
     const said = printed.get(c.name) ?? [];
     if (c.expect === "null") {
       assert.equal(o.result, "null", `${c.name}: ${JSON.stringify(o)}`);
-      assert.equal(said.length, 1, `${c.name}: expected one line, got ${JSON.stringify(said)}`);
-      assert.match(said[0], /^(GET|POST|PATCH) \S+ failed: /, c.name);
+      // One line for the failure, after at most one notice of a retry that made the caller wait.
+      const notices = said.filter((l) => /; trying again in [\d.]+ s \(retry \d of \d\)$/.test(l));
+      assert.ok(notices.length <= 1, `${c.name}: ${JSON.stringify(said)}`);
+      assert.equal(said.length - notices.length, 1, `${c.name}: expected one line, got ${JSON.stringify(said)}`);
+      assert.match(said.at(-1)!, /^(GET|POST|PATCH) \S+ failed: /, c.name);
     } else {
       assert.equal(o.thrown, c.expect, `${c.name}: ${JSON.stringify(o)}`);
       assert.ok(!o.message.includes("\n"), `${c.name}: a message of more than one line`);
       assert.deepEqual(said, [], `${c.name}: printed ${JSON.stringify(said)}`);
     }
   }
-  const reason = (name: string) => printed.get(name)?.[0] ?? "";
+  const reason = (name: string) => printed.get(name)?.at(-1) ?? "";
+  // The GET that took seconds of retries said so once, before it waited (what, why, when the next try is).
+  assert.match(
+    printed.get("unreachable")?.[0] ?? "",
+    /^GET groups: network error.*; trying again in [\d.]+ s \(retry \d of 4\)$/,
+  );
   assert.match(reason("wrong secret"), /HTTP 401 AuthFailed/);
   assert.match(reason("non-JSON error body"), /HTTP 404 .*Non-JSON answer: text\/html 'Not Found on this server'/);
   assert.match(reason("unreachable"), /NetworkError: Network error/);

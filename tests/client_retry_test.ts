@@ -1,6 +1,6 @@
 // Retries: 429 and Retry-After, 5xx backoff, creates never repeated, network errors, timeouts, aborts.
 import assert from "node:assert/strict";
-import { AtlasError, type AtlasOptions, createAtlas } from "../mod.ts";
+import { AtlasError, type AtlasOptions, createAtlas, type RetryNotice } from "../mod.ts";
 import { abortableSleep, backoff, parseRetryAfter } from "../lib/client/retry.ts";
 import { fakeTime, rejection, startHangUpServer, startServer } from "./_server.ts";
 
@@ -76,10 +76,32 @@ Deno.test("atlas() retries a 429 even for a POST create (the server refused it)"
   assert.deepEqual(time.waits, [2000]);
 });
 
-Deno.test("atlas() gives up after maxRetries 429s with status, code and retryAfter", async () => {
+Deno.test("atlas() survives 20 consecutive 429s: a 429 waits and spends no retry", async () => {
   const tooMany = { status: 429, headers: { "retry-after": "5" }, body: { code: "TooManyRequests", message: "Slow" } };
-  await using server = startServer([tooMany, tooMany, tooMany, OK]);
-  const { client, time } = setup(server.baseUrl, { maxRetries: 2 });
+  await using server = startServer([...Array(20).fill(tooMany), OK]);
+  const notices: RetryNotice[] = [];
+  const { client, time } = setup(server.baseUrl, { maxRetries: 2, onRetry: (n) => notices.push(n) });
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.equal(server.requests.length, 21);
+  assert.deepEqual(time.waits, Array(20).fill(5000));
+  assert.equal(notices.length, 20);
+  assert.ok(notices.every((n) => n.rateLimited && n.waitMs === 5000));
+  assert.match(notices[0].message, /^Rate limited \(HTTP 429\) on GET groups\/g1: waiting 5 s before trying again/);
+});
+
+Deno.test("atlas() backs off through a run of 429s that say Retry-After: 0 instead of spinning", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "0" }, body: { code: "TooManyRequests" } };
+  await using server = startServer([...Array(6).fill(tooMany), OK]);
+  const { client, time } = setup(server.baseUrl, { maxRetries: 0, maxRetryDelay: 30_000 });
+  await client.request("GET", "groups/g1");
+  // The first 0 is honoured; the next ones back off (random 0.5): 500 + 0.5 * (min(30 s, 1000 * 2^(n-1)) - 500).
+  assert.deepEqual(time.waits.filter((w) => w > 0), [1250, 2250, 4250, 8250, 15250]);
+});
+
+Deno.test("atlas() gives up on 429s after maxRateLimitWait and says how long it waited", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "5" }, body: { code: "TooManyRequests", message: "Slow" } };
+  await using server = startServer(Array(10).fill(tooMany));
+  const { client, time } = setup(server.baseUrl, { maxRateLimitWait: 12_000 });
   const error = await atlasError(() => client.request("GET", "groups"));
   assert.equal(error.kind, "http");
   assert.equal(error.status, 429);
@@ -88,6 +110,18 @@ Deno.test("atlas() gives up after maxRetries 429s with status, code and retryAft
   assert.equal(error.retryAfter, 5);
   assert.equal(server.requests.length, 3);
   assert.deepEqual(time.waits, [5000, 5000]);
+  assert.match(
+    error.message,
+    /Slow \(gave up after waiting 10 s in all for the rate limit; maxRateLimitWait is 12 s\)$/,
+  );
+});
+
+Deno.test("atlas() with maxRateLimitWait Infinity waits as long as the API asks", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "3600" }, body: { code: "TooManyRequests" } };
+  await using server = startServer([...Array(30).fill(tooMany), OK]);
+  const { client, time } = setup(server.baseUrl, { maxRateLimitWait: Infinity, maxRetryAfter: 3600 });
+  await client.request("GET", "groups");
+  assert.equal(time.waits.reduce((a, b) => a + b, 0), 30 * 3_600_000);
 });
 
 Deno.test("atlas() retries 5xx then succeeds, with exponential backoff and jitter", async () => {

@@ -20,7 +20,8 @@ import {
 } from "./guard.ts";
 import { type AtlasLogEntry, attemptEntry } from "./log_entry.ts";
 import type { RateLimitPacer } from "./pacer.ts";
-import { httpRetryWait, networkRetryWait, parseRetryAfter, type RetryPolicy } from "./retry.ts";
+import { duration, retryMessage, type RetryNotice } from "./notice.ts";
+import { type AttemptFailure, decideRetry, newRetryState, parseRetryAfter, type RetryPolicy } from "./retry.ts";
 import {
   describeNetworkError,
   isPermissionError,
@@ -37,6 +38,8 @@ export interface SenderSettings extends TransportSettings {
   secrets: string[];
   /** Default milliseconds per attempt. */
   timeout: number;
+  /** Default milliseconds a request may take in all, retries and waits included (`Infinity`: no limit). */
+  deadline: number;
   /** When to retry. */
   retry: RetryPolicy;
   /** The shared rate-limit pacer, if pacing is on. */
@@ -49,6 +52,10 @@ export interface SenderSettings extends TransportSettings {
   logger?: (entry: AtlasLogEntry) => void;
   /** Receives warnings meant for a person. */
   onWarning?: (message: string) => void;
+  /** Receives a notice before each retry. */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Ends every wait of the client (a Ctrl-C): no request waits or retries once it aborts. */
+  signal?: AbortSignal;
 }
 
 /** Per-request options. */
@@ -59,6 +66,8 @@ export interface SendOptions {
   idempotent?: boolean;
   /** Milliseconds this request may take per attempt; overrides the client's `timeout`. */
   timeout?: number;
+  /** Milliseconds this request may take in all; overrides the client's `deadline`. */
+  deadline?: number;
 }
 
 /** Sends one request and resolves to the parsed envelope; rejects with {@link AtlasError}. */
@@ -82,6 +91,16 @@ export interface Sender {
 }
 
 let legacyWarned = false;
+let requests = 0;
+
+/** A failed attempt: what the retry policy sees, and how to describe it. */
+interface Failed {
+  failure: AttemptFailure;
+  /** One line: `HTTP 503 ServiceUnavailable`, `timeout`, `network error (...)`. */
+  reason: string;
+  /** The error to throw when this failure is final. */
+  final: Omit<AtlasErrorInit, "method" | "path" | "attempts">;
+}
 
 /** Builds the request pipeline from resolved settings. */
 export function createSender(settings: SenderSettings): Sender {
@@ -114,7 +133,15 @@ export function createSender(settings: SenderSettings): Sender {
     const { signal, idempotent = method !== "POST" || isIdempotentPost(where.path) } = options;
     const timeout = options.timeout ?? settings.timeout;
     checkNumber("timeout", timeout, 1, 3_600_000);
+    const deadline = options.deadline ?? settings.deadline;
+    checkNumber("deadline", deadline, 1, Infinity);
     const payloadNote = body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`;
+    // Waits end on the request's own signal or the client's (Ctrl-C); an attempt on the wire only on the former.
+    const waitSignal = anySignal(signal, settings.signal);
+    const begun = now();
+    const deadlineAt = begun + deadline;
+    const state = newRetryState();
+    const requestId = ++requests;
 
     for (let n = 1;; n++) {
       const fail = (init: Omit<AtlasErrorInit, "method" | "path" | "attempts">) =>
@@ -128,18 +155,57 @@ export function createSender(settings: SenderSettings): Sender {
         });
       const aborted = (cause: unknown) =>
         fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause });
-      // A wait (pacer or backoff) that the caller's signal ends rejects like an aborted request.
+      // A wait (pacer or backoff) that a signal ends rejects like an aborted request.
       const pause = (waiting: Promise<void> | undefined) =>
         waiting?.catch((error) => {
-          if (!signal?.aborted) throw error;
+          if (!waitSignal?.aborted) throw error;
           throw aborted(error);
         });
-      await pause(pacer?.wait(signal));
+      await pause(pacer?.wait(waitSignal));
+      const remaining = deadlineAt - now();
+      if (remaining <= 0) throw fail(pastDeadline(deadline, n - 1, "no attempt left"));
+      const attemptTimeout = Math.min(timeout, remaining);
       const started = now();
-      let answer;
+      let failed: Failed;
       try {
-        answer = await sendAttempt(settings, { method, url, body, accept, timeout, signal, idempotent });
+        const answer = await sendAttempt(settings, {
+          method,
+          url,
+          body,
+          accept,
+          timeout: attemptTimeout,
+          signal,
+          idempotent,
+        });
+        const { response, text } = answer;
+        pacer?.observe(response.headers);
+        const status = response.status;
+        const duration = now() - started;
+        if (status >= 200 && status < 300) {
+          log(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
+          const read = readSuccess(text, response.headers.get("content-type"));
+          if (!read.ok) {
+            throw fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem });
+          }
+          return read.envelope as Envelope<T>;
+        }
+        const { code, message } = readError(text, response);
+        const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
+        const level = status >= 500 || status === 429 ? "warn" : "error";
+        log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
+        failed = {
+          failure: { kind: "http", status, retryAfterMs },
+          reason: `HTTP ${status} ${code}`,
+          final: {
+            kind: "http",
+            status,
+            code,
+            fivetranMessage: message,
+            ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
+          },
+        };
       } catch (error) {
+        if (error instanceof AtlasError) throw error;
         // A missing --allow-net is the caller's to fix, not a network failure to retry.
         if (isPermissionError(error)) throw error;
         const duration = now() - started;
@@ -148,60 +214,99 @@ export function createSender(settings: SenderSettings): Sender {
           throw aborted(error);
         }
         const timedOut = isTimeout(error);
-        const description = timedOut ? `No complete answer within ${timeout} ms` : describeNetworkError(error);
         log(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
-        const wait = networkRetryWait(retry, n, idempotent);
-        if (wait !== undefined) {
-          await pause(sleep(wait, signal));
-          continue;
-        }
+        const description = timedOut ? `No complete answer within ${attemptTimeout} ms` : describeNetworkError(error);
+        failed = {
+          failure: { kind: timedOut ? "timeout" : "network" },
+          reason: timedOut ? `no complete answer within ${attemptTimeout} ms` : description.replace(/^N/, "n"),
+          final: {
+            kind: timedOut ? "timeout" : "network",
+            status: 0,
+            code: timedOut ? "Timeout" : "NetworkError",
+            fivetranMessage: idempotent || n > 1 ? description : `${description} (not retried: not safe to repeat)`,
+            cause: error,
+          },
+        };
+      }
+      const waitedBefore = state.rateLimitWaitMs;
+      const decision = decideRetry(retry, state, failed.failure, { idempotent, now: now() });
+      if (!decision.retry) {
+        if (decision.why !== "rate-limit-wait") throw fail(failed.final);
+        const waited = `gave up after waiting ${duration(decision.waitedMs ?? 0)} in all for the rate limit`;
         throw fail({
-          kind: timedOut ? "timeout" : "network",
-          status: 0,
-          code: timedOut ? "Timeout" : "NetworkError",
-          fivetranMessage: idempotent || n > 1 ? description : `${description} (not retried: not safe to repeat)`,
-          cause: error,
+          ...failed.final,
+          fivetranMessage: `${failed.final.fivetranMessage} (${waited}; maxRateLimitWait is ${
+            duration(retry.maxRateLimitWait)
+          })`,
         });
       }
-      const { response, text } = answer;
-      pacer?.observe(response.headers);
-      const status = response.status;
-      const duration = now() - started;
-      if (status >= 200 && status < 300) {
-        log(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
-        const read = readSuccess(text, response.headers.get("content-type"));
-        if (!read.ok) {
-          throw fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem });
-        }
-        return read.envelope as Envelope<T>;
+      if (settings.signal?.aborted) throw aborted(settings.signal.reason);
+      if (now() + decision.waitMs >= deadlineAt) {
+        throw fail(pastDeadline(deadline, n, `last: ${failed.final.fivetranMessage}`, failed.final));
       }
-      const { code, message } = readError(text, response);
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
-      const level = status >= 500 || status === 429 ? "warn" : "error";
-      log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
-      const wait = httpRetryWait(retry, n, { status, idempotent, retryAfterMs });
-      if (wait !== undefined) {
-        if (status === 429 && pacer) pacer.pause(wait);
-        else await pause(sleep(wait, signal));
-        continue;
-      }
-      throw fail({
-        kind: "http",
-        status,
-        code,
-        fivetranMessage: message,
-        ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
-      });
+      const notice = {
+        method,
+        path: where.path,
+        attempt: n,
+        reason: failed.reason,
+        waitMs: decision.waitMs,
+        rateLimited: decision.rateLimited,
+        first: n === 1,
+        requestId,
+        elapsedMs: now() - begun + decision.waitMs,
+        rateLimitWaitedMs: waitedBefore,
+      };
+      const message = scrubText(
+        retryMessage(notice, {
+          maxRetries: retry.maxRetries,
+          maxRateLimitWait: retry.maxRateLimitWait,
+          retries: state.retries,
+        }),
+        secrets,
+      );
+      settings.onRetry?.({ ...notice, message });
+      if (decision.rateLimited && pacer) pacer.pause(decision.waitMs);
+      else await pause(sleep(decision.waitMs, waitSignal));
     }
   }
 
   return { baseUrl: base.href.replace(/\/$/, ""), send, target, log };
 }
 
-/** Throws unless `value` is a number from `min` to `max` (an integer when `integer`). */
+/** The error of a request whose overall deadline passed. */
+function pastDeadline(
+  deadline: number,
+  attempts: number,
+  last: string,
+  final?: Omit<AtlasErrorInit, "method" | "path" | "attempts">,
+): Omit<AtlasErrorInit, "method" | "path" | "attempts"> {
+  return {
+    kind: "timeout",
+    status: final?.status ?? 0,
+    code: "Deadline",
+    fivetranMessage: `Gave up at the deadline of ${duration(deadline)} after ${attempts} attempt${
+      attempts === 1 ? "" : "s"
+    } (${last})`,
+    ...(final?.cause !== undefined ? { cause: final.cause } : {}),
+  };
+}
+
+/** A signal that aborts when either does (undefined when neither is given). */
+function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
+}
+
+/** Throws unless `value` is a number from `min` to `max` (an integer when `integer`); `max` may be `Infinity`. */
 export function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
-  if (typeof value !== "number" || Number.isNaN(value)) {
+  if (typeof value !== "number") {
     throw new TypeError(`Expected ${name} to be a number, got ${typeof value}`);
+  }
+  if (Number.isNaN(value) || (value === Infinity && max !== Infinity) || value === -Infinity) {
+    throw new TypeError(
+      `Expected ${name} to be a ${max === Infinity ? "number or Infinity" : "finite number"}, got ${value}`,
+    );
   }
   if (value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new RangeError(`Expected ${name} to be ${integer ? "an integer " : ""}from ${min} to ${max}, got ${value}`);
