@@ -146,3 +146,21 @@ Deno.test("a request log entry per attempt carries method, path, status, duratio
   // The server still got the real values.
   assert.equal(JSON.parse(server.requests[1].body).config.password, "hunter2");
 });
+
+Deno.test("an AtlasError's message is one line of bounded length, whatever the server echoes", async () => {
+  const long = "x".repeat(3000);
+  await using server = startServer([{
+    status: 400,
+    body: { code: "Bad\nCode", message: `line one\nline two ${long}` },
+  }]);
+  const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl });
+  const endpoint = `groups/${"g".repeat(3000)}`;
+  const error = await rejection(() => client.request("GET", endpoint));
+  assert.ok(error instanceof AtlasError);
+  assert.ok(!error.message.includes("\n"), error.message.slice(0, 200));
+  assert.ok(error.message.length < 900, `${error.message.length} characters`);
+  assert.match(error.message, /^GET groups\/g+\.\.\. failed: HTTP 400 Bad Code: line one line two x+\.\.\.$/);
+  // The fields keep everything, for code that wants it.
+  assert.equal(error.path, endpoint);
+  assert.equal(error.fivetranMessage.length, 3000 + "line one\nline two ".length);
+});
