@@ -164,3 +164,35 @@ Deno.test("an AtlasError's message is one line of bounded length, whatever the s
   assert.equal(error.path, endpoint);
   assert.equal(error.fivetranMessage.length, 3000 + "line one\nline two ".length);
 });
+
+Deno.test("a network error names the host and the cause: connection refused, DNS failure, TLS", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  // A TCP server that answers TLS with plain text.
+  const plain = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const plainPort = (plain.addr as Deno.NetAddr).port;
+  const serving = (async () => {
+    for await (const conn of plain) {
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\n\r\n")).catch(() => {});
+      conn.close();
+    }
+  })();
+  const cases: [string, RegExp][] = [
+    [`http://127.0.0.1:${port}/v1`, new RegExp(`Network error: 127\\.0\\.0\\.1:${port}: connection refused`)],
+    ["https://no-such-host.invalid/v1", /Network error: no-such-host\.invalid: DNS lookup failed/],
+    [`https://127.0.0.1:${plainPort}/v1`, new RegExp(`Network error: 127\\.0\\.0\\.1:${plainPort}: TLS failure: \\S`)],
+  ];
+  try {
+    for (const [baseUrl, expected] of cases) {
+      const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl, maxRetries: 0 });
+      const error = await rejection(() => client.request("GET", "groups"));
+      assert.ok(error instanceof AtlasError && error.kind === "network", String(error));
+      assert.match(error.message, expected);
+      assert.ok(!error.message.includes("fetch failed"), error.message);
+    }
+  } finally {
+    plain.close();
+    await serving.catch(() => {});
+  }
+});

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { maskSecrets, scrubText } from "../mask.ts";
+import { maskSecrets, scrubText, secretValues } from "../mask.ts";
 import { type Envelope, readError, readSuccess } from "./envelope.ts";
 import { AtlasError, type AtlasErrorInit, type HttpMethod } from "./errors.ts";
 import {
@@ -136,19 +136,22 @@ export function createSender(settings: SenderSettings): Sender {
     const deadline = options.deadline ?? settings.deadline;
     checkNumber("deadline", deadline, 1, Infinity);
     const payloadNote = body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`;
+    // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
+    const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
     // Waits end on the request's own signal or the client's (Ctrl-C); an attempt on the wire only on the former.
     const waitSignal = anySignal(signal, settings.signal);
     const begun = now();
     const deadlineAt = begun + deadline;
     const state = newRetryState();
     const requestId = ++requests;
+    const logLine = (entry: AtlasLogEntry) => log({ ...entry, message: scrubText(entry.message, scrub) });
 
     for (let n = 1;; n++) {
       const fail = (init: Omit<AtlasErrorInit, "method" | "path" | "attempts">) =>
         new AtlasError({
           ...init,
-          code: scrubText(init.code, secrets),
-          fivetranMessage: scrubText(init.fivetranMessage, secrets),
+          code: scrubText(init.code, scrub),
+          fivetranMessage: scrubText(init.fivetranMessage, scrub),
           method,
           path: where.path,
           attempts: n,
@@ -182,7 +185,7 @@ export function createSender(settings: SenderSettings): Sender {
         const status = response.status;
         const duration = now() - started;
         if (status >= 200 && status < 300) {
-          log(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
+          logLine(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
           const read = readSuccess(text, response.headers.get("content-type"));
           if (!read.ok) {
             throw fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem });
@@ -192,7 +195,7 @@ export function createSender(settings: SenderSettings): Sender {
         const { code, message } = readError(text, response);
         const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
         const level = status >= 500 || status === 429 ? "warn" : "error";
-        log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
+        logLine(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
         failed = {
           failure: { kind: "http", status, retryAfterMs },
           reason: `HTTP ${status} ${code}`,
@@ -210,12 +213,14 @@ export function createSender(settings: SenderSettings): Sender {
         if (isPermissionError(error)) throw error;
         const duration = now() - started;
         if (signal?.aborted) {
-          log(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
+          logLine(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
           throw aborted(error);
         }
         const timedOut = isTimeout(error);
-        log(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
-        const description = timedOut ? `No complete answer within ${attemptTimeout} ms` : describeNetworkError(error);
+        logLine(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
+        const description = timedOut
+          ? `No complete answer within ${attemptTimeout} ms`
+          : describeNetworkError(error, url);
         failed = {
           failure: { kind: timedOut ? "timeout" : "network" },
           reason: timedOut ? `no complete answer within ${attemptTimeout} ms` : description.replace(/^N/, "n"),
@@ -262,7 +267,7 @@ export function createSender(settings: SenderSettings): Sender {
           maxRateLimitWait: retry.maxRateLimitWait,
           retries: state.retries,
         }),
-        secrets,
+        scrub,
       );
       settings.onRetry?.({ ...notice, message });
       if (decision.rateLimited && pacer) pacer.pause(decision.waitMs);
@@ -289,6 +294,20 @@ function pastDeadline(
     } (${last})`,
     ...(final?.cause !== undefined ? { cause: final.cause } : {}),
   };
+}
+
+/** The secret values of a payload (an object, or a JSON string), as sent and as a JSON string would escape them. */
+function payloadSecrets(payload: unknown): string[] {
+  let value = payload;
+  if (typeof payload === "string") {
+    try {
+      value = JSON.parse(payload);
+    } catch {
+      return [];
+    }
+  }
+  const found = secretValues(value);
+  return [...found, ...found.map((v) => JSON.stringify(v).slice(1, -1)).filter((v) => !found.includes(v))];
 }
 
 /** A signal that aborts when either does (undefined when neither is given). */

@@ -91,9 +91,32 @@ export function isPermissionError(error: unknown): boolean {
   return error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
 }
 
-/** One line describing a network failure. */
-export function describeNetworkError(error: unknown): string {
-  return `Network error: ${firstLine((error as Error)?.message ?? String(error))}`;
+/**
+ * One line describing a network failure, naming the host and the cause Deno's `fetch failed` hides in its
+ * `cause`: connection refused, DNS failure, TLS, a reset or a connection closed before the answer.
+ */
+export function describeNetworkError(error: unknown, url: URL): string {
+  const texts: string[] = [];
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    texts.push(String((e as Error).message ?? e));
+    e = (e as { cause?: unknown }).cause;
+  }
+  const all = texts.join(" | ");
+  const detail = firstLine(texts.at(-1) ?? "").replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
+  const cause = /connection refused/i.test(all)
+    ? "connection refused (nothing listens on that port?)"
+    : /dns error|failed to lookup|name or service not known|nodename nor servname|no such host/i.test(all)
+    ? "DNS lookup failed (no such host?)"
+    : /certificate|tls|ssl|handshake|corrupt message|InvalidContentType/i.test(all)
+    ? `TLS failure: ${detail}`
+    : /connection reset/i.test(all)
+    ? "connection reset by the server"
+    : /closed before|incomplete ?message|unexpected eof|connection closed/i.test(all)
+    ? "connection closed before the answer"
+    : /requests to port \d+ are blocked/i.test(all)
+    ? `${detail.replace(/^Fetch failed: /, "")} (by Deno)`
+    : detail || "fetch failed";
+  return `Network error: ${url.host}: ${cause}`;
 }
 
 function freshConnection(): Deno.HttpClient | undefined {
