@@ -102,7 +102,7 @@ export const main = defineRecipe({
     let searched = 0;
     for (const r of summary.results) {
       if (r.value) {
-        found.push(...r.value.matches);
+        for (const match of r.value.matches) found.push(match);
         searched += r.value.total;
       }
     }

@@ -115,7 +115,8 @@ function reorder(lines: string[]): string[] {
   let minus: string[] = [];
   let plus: string[] = [];
   const flush = () => {
-    out.push(...minus, ...plus);
+    for (const line of minus) out.push(line);
+    for (const line of plus) out.push(line);
     minus = [];
     plus = [];
   };

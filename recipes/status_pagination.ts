@@ -81,7 +81,7 @@ export const main = defineRecipe({
           attempts: 1,
         });
       }
-      connections.push(...items);
+      for (const item of items) connections.push(item); // never spread a page of any size into a call
       ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
       const next = response.data?.next_cursor;
       if (next === undefined || next === null || next === "") break;

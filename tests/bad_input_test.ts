@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { DEMO, type Sandbox, startSandbox } from "../lib/sandbox/mod.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { runRecipe, type RunResult, type Target } from "./_harness.ts";
-import { ROOT, runDeno, startServer, tempDir } from "./_server.ts";
+import { ROOT, runDeno, startServer, tempDir, type TestServer } from "./_server.ts";
 import { fastSleep, isMutating } from "./_scale.ts";
 
 const RECIPES = new URL("../recipes/", import.meta.url);
@@ -364,6 +364,53 @@ Deno.test("bad input: a non-JSON error body, an HTML 200 and an unreachable base
   }
   // Retries were made (the 502 is retried as the client defines), then the one line.
   assert.ok(proxy.requests.length > single.length * 2);
+});
+
+Deno.test("bad input: an empty 200, or a 200 whose data is not what the operation returns, exits 1 and claims nothing", async () => {
+  await using dir = await tempDir();
+  const files = await writeFiles(dir.path);
+  const all = await recipes();
+  const json = { "content-type": "application/json" };
+  await using empty = startServer([], { fallback: { status: 200, body: "", headers: json } });
+  await using wrong = startServer([], { fallback: { status: 200, body: { code: "Success", data: "x" } } });
+  const creds = { apiKey: "bad_input_key", apiSecret: "bad_input_secret" };
+  const targets: [string, TestServer, RegExp][] = [
+    ["an empty 200", empty, /InvalidResponse: Expected a JSON envelope, got an empty body$/],
+    ["data 'x'", wrong, /InvalidResponse: Expected data to be an object, got a string 'x'$/],
+  ];
+  for (const [label, server, reason] of targets) {
+    for (const name of ["connector_status.ts", "delete_connector.ts", "new_group_webhook.ts"]) {
+      const run = await runRecipe(all.get(name)!, BASE[name](files), { ...creds, baseUrl: server.baseUrl });
+      assertReason(run, 1, reason, `${name} against ${label}`);
+      assert.doesNotMatch(
+        run.stdout,
+        /undefined|Deleted connection|Created webhook|\(\?, schema \?\)/,
+        `${name}: ${run.stdout}`,
+      );
+    }
+    // A list answered without a list is no page either.
+    const run = await runRecipe(all.get("status_pagination.ts")!, BASE["status_pagination.ts"](files), {
+      ...creds,
+      baseUrl: server.baseUrl,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(lines(run.stderr).at(-1)!, /InvalidResponse: Expected (a JSON envelope|data\.items to be a list)/);
+    // Nothing was changed on the strength of a non-answer: delete_connector stopped at its GET.
+    assert.deepEqual(server.requests.filter((r) => r.method === "DELETE").length, 0);
+  }
+});
+
+Deno.test("bad input: a page of 400,000 connections is listed, not a 'Maximum call stack size exceeded'", async () => {
+  const items = Array.from({ length: 400_000 }, (_, i) => ({ id: `c${i}`, service: "s", schema: "x", paused: false }));
+  const page = JSON.stringify({ code: "Success", data: { items, next_cursor: null } });
+  await using server = startServer([], { fallback: { body: page, headers: { "content-type": "application/json" } } });
+  const run = await runRecipe((await recipes()).get("status_pagination.ts")!, ["--group-id", G, "--json"], {
+    apiKey: "k",
+    apiSecret: "s",
+    baseUrl: server.baseUrl,
+  });
+  assert.equal(run.code, 0, run.stderr.slice(-400));
+  assert.equal(JSON.parse(run.stdout).connections.length, 400_000);
 });
 
 Deno.test("bad input in a real process: credentials, base URL and permissions give one line and exit 2", async () => {

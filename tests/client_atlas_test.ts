@@ -101,7 +101,7 @@ try {
 
 Deno.test("atlas() reads credentials from the FIVETRAN_CONFIG file", async () => {
   await using dir = await tempDir();
-  await using server = startServer([{ body: { code: "Success" } }]);
+  await using server = startServer([{ body: { code: "Success", data: { items: [] } } }]);
   await Deno.writeTextFile(
     `${dir.path}/config.json`,
     JSON.stringify({ fivetran: { api_key: "file-key", api_secret: "file-secret" } }),
@@ -113,7 +113,7 @@ Deno.test("atlas() reads credentials from the FIVETRAN_CONFIG file", async () =>
     server.port,
   );
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout.trim(), '{"code":"Success"}');
+  assert.equal(run.stdout.trim(), '{"code":"Success","data":{"items":[]}}');
   assert.equal(server.requests[0].headers.get("authorization"), `Basic ${btoa("file-key:file-secret")}`);
 });
 

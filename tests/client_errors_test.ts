@@ -123,7 +123,7 @@ Deno.test("error messages and log lines mask the API secret and the Authorizatio
 Deno.test("a request log entry per attempt carries method, path, status, duration and attempt, payload masked", async () => {
   await using server = startServer([
     { status: 503, body: { code: "Unavailable" } },
-    { body: { code: "Success" } },
+    { body: { code: "Success", data: { items: [] } } },
   ]);
   const entries: AtlasLogEntry[] = [];
   const client = clientFor(server, { logger: (entry) => entries.push(entry), maxRetries: 1 });
@@ -195,4 +195,49 @@ Deno.test("a network error names the host and the cause: connection refused, DNS
     plain.close();
     await serving.catch(() => {});
   }
+});
+
+Deno.test("an answer larger than maxResponseBytes is refused, read no further and not retried", async () => {
+  let served = 0;
+  let cancelled = false;
+  await using server = startServer([], {
+    fallback: (request) => {
+      if (request.url.pathname.endsWith("/announced")) {
+        return { body: { code: "Success", data: "x".repeat(5000) } };
+      }
+      // An endless chunked body: only a reader that stops can return.
+      const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+      return new Response(
+        new ReadableStream({
+          pull(controller) {
+            served += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    },
+  });
+  const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 1_000_000 });
+  const endless = await rejection(() => client.request("GET", "groups"));
+  assert.ok(endless instanceof AtlasError, String(endless));
+  assert.equal(endless.kind, "invalid-response");
+  assert.equal(endless.code, "ResponseTooLarge");
+  assert.equal(endless.attempts, 1);
+  assert.match(
+    endless.message,
+    /Expected an answer of at most 976\.6 KiB \(maxResponseBytes\), got more \(stopped after [\d.]+ (KiB|MiB)\); not read/,
+  );
+  assert.ok(served < 20_000_000, `${served} bytes served`);
+  const small = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 1000 });
+  const announced = await rejection(() => small.request("GET", "groups/announced"));
+  assert.ok(announced instanceof AtlasError && announced.code === "ResponseTooLarge", String(announced));
+  assert.match(announced.message, /got 4\.9 KiB \(Content-Length\); not read further, not retried$/);
+  assert.equal(server.requests.length, 2);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(cancelled || served < 20_000_000);
+  assert.throws(() => createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 0 }));
 });

@@ -166,7 +166,7 @@ Deno.test("the guard rejects the tab that turned '.\\t.' into '..', and every sp
 });
 
 Deno.test("an endpoint of 200,000 characters is rejected before sending, never retried, and echoed in at most 200", async () => {
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl });
   const endpoint = `groups/${"x".repeat(200_000)}`;
   for (const method of ["GET", "DELETE"] as const) {
@@ -181,7 +181,7 @@ Deno.test("an endpoint of 200,000 characters is rejected before sending, never r
 });
 
 Deno.test("random endpoints sent through a real client reach the server only below the base path", async () => {
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxRetries: 0, pacer: false });
   const seed = Math.floor(Math.random() * 2 ** 31);
   const random = prng(seed);

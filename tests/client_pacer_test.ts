@@ -68,7 +68,7 @@ Deno.test("RateLimitPacer ramps a short pause over half its length, and lets a l
 
 Deno.test("atlas() keeps honouring X-Rate-Limit-Remaining after a shared 429 pause", async () => {
   const low = { "x-rate-limit": "60", "x-rate-limit-remaining": "2" };
-  const ok = { body: { code: "Success", data: {} }, headers: low };
+  const ok = { body: { code: "Success", data: { items: [] } }, headers: low };
   await using server = startServer([
     ok,
     { status: 429, headers: { ...low, "retry-after": "5" }, body: { code: "TooManyRequests" } },

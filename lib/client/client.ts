@@ -56,6 +56,14 @@ export interface AtlasOptions {
    */
   deadline?: number;
   /**
+   * The most bytes of an answer's body the client reads. A longer answer fails at once with an
+   * `invalid-response` {@link AtlasError} (code `ResponseTooLarge`) and is not retried; a `Content-Length`
+   * above it is refused before reading. A page of 1,000 connections is well under 10 MiB.
+   *
+   * @default {67108864 (64 MiB)}
+   */
+  maxResponseBytes?: number;
+  /**
    * Retries after the first attempt for 5xx answers, network errors and timeouts, when the request is safe to
    * repeat. A 429 does not spend one: it waits (see `maxRateLimitWait`).
    *
@@ -243,6 +251,7 @@ export function openSender(options: AtlasOptions = {}): Sender {
     fetch: fetchImpl = globalThis.fetch,
     timeout = 30_000,
     deadline = Infinity,
+    maxResponseBytes = 64 * 1024 * 1024,
     maxRetries = 4,
     maxRateLimitWait = 900_000,
     maxRetryAfter = 120,
@@ -260,6 +269,7 @@ export function openSender(options: AtlasOptions = {}): Sender {
   const pacer = options.pacer === false ? undefined : options.pacer ?? new RateLimitPacer({ sleep, now, random });
   checkNumber("timeout", timeout, 1, 3_600_000);
   checkNumber("deadline", deadline, 1, Infinity);
+  checkNumber("maxResponseBytes", maxResponseBytes, 1, 2 ** 31, true);
   checkNumber("maxRetries", maxRetries, 0, 100, true);
   checkNumber("maxRateLimitWait", maxRateLimitWait, 0, Infinity);
   checkNumber("maxRetryAfter", maxRetryAfter, 0, 86_400);
@@ -282,6 +292,7 @@ export function openSender(options: AtlasOptions = {}): Sender {
     secrets: [apiKey ?? "", apiSecret ?? "", authorization].filter((s) => s !== ""),
     fetch: fetchImpl,
     userAgent,
+    maxResponseBytes,
     timeout,
     deadline,
     retry: { maxRetries, maxRetryAfter, maxRateLimitWait, retryDelay, maxRetryDelay, random },

@@ -7,7 +7,7 @@
  */
 
 import { maskSecrets, scrubText, secretValues } from "../mask.ts";
-import { type Envelope, readError, readSuccess } from "./envelope.ts";
+import { answerShape, type Envelope, readError, readSuccess } from "./envelope.ts";
 import { AtlasError, type AtlasErrorInit, type HttpMethod } from "./errors.ts";
 import {
   acceptFor,
@@ -26,6 +26,7 @@ import {
   describeNetworkError,
   isPermissionError,
   isTimeout,
+  ResponseTooLarge,
   sendAttempt,
   type TransportSettings,
 } from "./transport.ts";
@@ -139,7 +140,9 @@ export function createSender(settings: SenderSettings): Sender {
     // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
     const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
     // Waits end on the request's own signal or the client's (Ctrl-C); an attempt on the wire only on the former.
-    const waitSignal = anySignal(signal, settings.signal);
+    // Once a change may have been applied without its answer (a 5xx or a lost connection), the client's signal no
+    // longer ends the request: it goes on until it knows, so a Ctrl-C never leaves an outcome unknown.
+    let waitSignal = anySignal(signal, settings.signal);
     const begun = now();
     const deadlineAt = begun + deadline;
     const state = newRetryState();
@@ -186,7 +189,11 @@ export function createSender(settings: SenderSettings): Sender {
         const duration = now() - started;
         if (status >= 200 && status < 300) {
           logLine(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
-          const read = readSuccess(text, response.headers.get("content-type"));
+          const read = readSuccess(text, {
+            contentType: response.headers.get("content-type"),
+            status,
+            shape: answerShape(method, where.path),
+          });
           if (!read.ok) {
             throw fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem });
           }
@@ -209,6 +216,19 @@ export function createSender(settings: SenderSettings): Sender {
         };
       } catch (error) {
         if (error instanceof AtlasError) throw error;
+        if (error instanceof ResponseTooLarge) {
+          logLine(
+            attemptEntry("error", method, where.endpoint, error.response.status, now() - started, n, "too large"),
+          );
+          throw fail({
+            kind: "invalid-response",
+            status: error.response.status,
+            code: "ResponseTooLarge",
+            fivetranMessage: `Expected an answer of at most ${bytes(error.limit)} (maxResponseBytes), got ${
+              error.announced ? `${bytes(error.seen)} (Content-Length)` : `more (stopped after ${bytes(error.seen)})`
+            }; not read further, not retried`,
+          });
+        }
         // A missing --allow-net is the caller's to fix, not a network failure to retry.
         if (isPermissionError(error)) throw error;
         const duration = now() - started;
@@ -245,7 +265,8 @@ export function createSender(settings: SenderSettings): Sender {
           })`,
         });
       }
-      if (settings.signal?.aborted) throw aborted(settings.signal.reason);
+      if (method !== "GET" && !decision.rateLimited) waitSignal = signal;
+      if (waitSignal?.aborted) throw aborted(waitSignal.reason);
       if (now() + decision.waitMs >= deadlineAt) {
         throw fail(pastDeadline(deadline, n, `last: ${failed.final.fivetranMessage}`, failed.final));
       }
@@ -308,6 +329,14 @@ function payloadSecrets(payload: unknown): string[] {
   }
   const found = secretValues(value);
   return [...found, ...found.map((v) => JSON.stringify(v).slice(1, -1)).filter((v) => !found.includes(v))];
+}
+
+/** A byte count for people: `512 bytes`, `3.2 MiB`. */
+function bytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1).replace(/\.0$/, "")} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1).replace(/\.0$/, "")} GiB`;
 }
 
 /** A signal that aborts when either does (undefined when neither is given). */
