@@ -48,7 +48,15 @@ import { mkdirSync } from "node:fs";
 import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, type FlagSpec, type RecipeContext, UsageError } from "./recipe.ts";
+import {
+  atForcedExit,
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  type FlagSpec,
+  type RecipeContext,
+  UsageError,
+} from "./recipe.ts";
 
 /** How every progress record starts: `JSON.stringify` of an object whose first key is `op`. */
 const RECORD_START = '{"op":"';
@@ -450,6 +458,15 @@ export async function runBulk<T, R = unknown>(
 
   let swept = 0;
   let recovered = 0;
+  // A second Ctrl-C ends the process without waiting for the summary: it still says what was done.
+  const unregister = atForcedExit(() => {
+    const n = (status: BulkStatus) => results.filter((r) => r.status === status).length;
+    return `Stopped at once by a second Ctrl-C: ${op}: ${n("done")} done, ${n("already")} already done, ${
+      n("skipped")
+    } skipped, ${n("failed")} failed, ${n("not-started") + n("interrupted")} not finished, of ${results.length}${
+      file ? ` (progress recorded in ${file.path})` : ""
+    }`;
+  });
   try {
     for (let sweep = 0; pending.length > 0; sweep++) {
       const again: BulkItemResult<T, R>[] = [];
@@ -470,6 +487,7 @@ export async function runBulk<T, R = unknown>(
       pending = again;
     }
   } finally {
+    unregister();
     progress?.finish();
   }
   if (fatal) throw fatal.error;
