@@ -400,6 +400,26 @@ Deno.test("bad input: an empty 200, or a 200 whose data is not what the operatio
   }
 });
 
+Deno.test("bad input: a server that hangs gets one line on stderr before the first retry, saying what, why and when", async () => {
+  await using server = startServer([{ hang: true }, { hang: true }]);
+  // A clock that moves 20 s each time it is read stands in for the default 30 s timeout.
+  let clock = Date.UTC(2026, 0, 1);
+  const run = await runRecipe(
+    (await recipes()).get("connector_status.ts")!,
+    ["--connection-id", C],
+    { apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl },
+    { now: () => clock, clientOptions: { timeout: 50, maxRetries: 1, now: () => (clock += 20_000) } },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const said = lines(run.stderr);
+  assert.equal(said.length, 2, run.stderr);
+  assert.match(
+    said[0],
+    new RegExp(`^GET connections/${C}: no complete answer within 50 ms; trying again in [\\d.]+ s \\(retry 1 of 1\\)$`),
+  );
+  assert.match(said[1], new RegExp(`^GET connections/${C} failed: Timeout: No complete answer within 50 ms$`));
+});
+
 Deno.test("bad input: a page of 400,000 connections is listed, not a 'Maximum call stack size exceeded'", async () => {
   const items = Array.from({ length: 400_000 }, (_, i) => ({ id: `c${i}`, service: "s", schema: "x", paused: false }));
   const page = JSON.stringify({ code: "Success", data: { items, next_cursor: null } });
