@@ -21,8 +21,16 @@ import {
 import { type AtlasLogEntry, attemptEntry } from "./log_entry.ts";
 import type { RateLimitPacer } from "./pacer.ts";
 import { duration, retryMessage, type RetryNotice } from "./notice.ts";
-import { type AttemptFailure, decideRetry, newRetryState, parseRetryAfter, type RetryPolicy } from "./retry.ts";
 import {
+  type AttemptFailure,
+  decideRetry,
+  newRetryState,
+  parseRetryAfter,
+  type RetryPolicy,
+  type RetryState,
+} from "./retry.ts";
+import {
+  type Answer,
   describeNetworkError,
   isPermissionError,
   isTimeout,
@@ -94,13 +102,38 @@ export interface Sender {
 let legacyWarned = false;
 let requests = 0;
 
+/** The fields of an {@link AtlasError} that an attempt decides. */
+type ErrorFields = Omit<AtlasErrorInit, "method" | "path" | "attempts">;
+
+/** One request, checked, with what its attempts share. */
+interface PreparedRequest {
+  method: HttpMethod;
+  where: NormalizedEndpoint;
+  url: URL;
+  body: string | undefined;
+  accept: string;
+  signal: AbortSignal | undefined;
+  idempotent: boolean;
+  timeout: number;
+  deadline: number;
+  deadlineAt: number;
+  begun: number;
+  /** Secrets scrubbed from this request's errors, notices and log lines. */
+  scrub: string[];
+  payloadNote: string;
+  id: number;
+  state: RetryState;
+  log: (entry: AtlasLogEntry) => void;
+  fail: (init: ErrorFields, attempts: number) => AtlasError;
+}
+
 /** A failed attempt: what the retry policy sees, and how to describe it. */
 interface Failed {
   failure: AttemptFailure;
   /** One line: `HTTP 503 ServiceUnavailable`, `timeout`, `network error (...)`. */
   reason: string;
   /** The error to throw when this failure is final. */
-  final: Omit<AtlasErrorInit, "method" | "path" | "attempts">;
+  final: ErrorFields;
 }
 
 /** Builds the request pipeline from resolved settings. */
@@ -120,47 +153,63 @@ export function createSender(settings: SenderSettings): Sender {
     return normalized;
   }
 
-  async function send<T>(
-    method: HttpMethod,
-    endpoint: string,
-    payload?: unknown,
-    options: SendOptions = {},
-  ): Promise<Envelope<T>> {
+  /** Checks a request and resolves everything its attempts share. */
+  function prepare(method: HttpMethod, endpoint: string, payload: unknown, options: SendOptions): PreparedRequest {
     checkMethod(method);
     const where = target(endpoint);
     const url = joinUrl(base, where.endpoint);
     const body = bodyFor(method, payload);
-    const accept = acceptFor(where.path);
     const { signal, idempotent = method !== "POST" || isIdempotentPost(where.path) } = options;
     const timeout = options.timeout ?? settings.timeout;
     checkNumber("timeout", timeout, 1, 3_600_000);
     const deadline = options.deadline ?? settings.deadline;
     checkNumber("deadline", deadline, 1, Infinity);
-    const payloadNote = body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`;
     // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
     const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
-    // Waits end on the request's own signal or the client's (Ctrl-C); an attempt on the wire only on the former.
-    // Once a change may have been applied without its answer (a 5xx or a lost connection), the client's signal no
-    // longer ends the request: it goes on until it knows, so a Ctrl-C never leaves an outcome unknown.
-    let waitSignal = anySignal(signal, settings.signal);
     const begun = now();
-    const deadlineAt = begun + deadline;
-    const state = newRetryState();
-    const requestId = ++requests;
-    const logLine = (entry: AtlasLogEntry) => log({ ...entry, message: scrubText(entry.message, scrub) });
-
-    for (let n = 1;; n++) {
-      const fail = (init: Omit<AtlasErrorInit, "method" | "path" | "attempts">) =>
+    return {
+      method,
+      where,
+      url,
+      body,
+      accept: acceptFor(where.path),
+      signal,
+      idempotent,
+      timeout,
+      deadline,
+      deadlineAt: begun + deadline,
+      begun,
+      scrub,
+      payloadNote: body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`,
+      id: ++requests,
+      state: newRetryState(),
+      log: (entry) => log({ ...entry, message: scrubText(entry.message, scrub) }),
+      fail: (init, attempts) =>
         new AtlasError({
           ...init,
           code: scrubText(init.code, scrub),
           fivetranMessage: scrubText(init.fivetranMessage, scrub),
           method,
           path: where.path,
-          attempts: n,
-        });
+          attempts,
+        }),
+    };
+  }
+
+  async function send<T>(
+    method: HttpMethod,
+    endpoint: string,
+    payload?: unknown,
+    options: SendOptions = {},
+  ): Promise<Envelope<T>> {
+    const req = prepare(method, endpoint, payload, options);
+    // Waits end on the request's own signal or the client's (Ctrl-C); an attempt on the wire only on the former.
+    // Once a change may have been applied without its answer (a 5xx or a lost connection), the client's signal no
+    // longer ends the request: it goes on until it knows, so a Ctrl-C never leaves an outcome unknown.
+    let waitSignal = anySignal(req.signal, settings.signal);
+    for (let n = 1;; n++) {
       const aborted = (cause: unknown) =>
-        fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause });
+        req.fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "PreparedRequest aborted", cause }, n);
       // A wait (pacer or backoff) that a signal ends rejects like an aborted request.
       const pause = (waiting: Promise<void> | undefined) =>
         waiting?.catch((error) => {
@@ -168,144 +217,158 @@ export function createSender(settings: SenderSettings): Sender {
           throw aborted(error);
         });
       await pause(pacer?.wait(waitSignal));
-      const remaining = deadlineAt - now();
-      if (remaining <= 0) throw fail(pastDeadline(deadline, n - 1, "no attempt left"));
-      const attemptTimeout = Math.min(timeout, remaining);
-      const started = now();
-      let failed: Failed;
-      try {
-        const answer = await sendAttempt(settings, {
-          method,
-          url,
-          body,
-          accept,
-          timeout: attemptTimeout,
-          signal,
-          idempotent,
-        });
-        const { response, text } = answer;
-        pacer?.observe(response.headers);
-        const status = response.status;
-        const duration = now() - started;
-        if (status >= 200 && status < 300) {
-          logLine(attemptEntry("info", method, where.endpoint, status, duration, n, payloadNote));
-          const read = readSuccess(text, {
-            contentType: response.headers.get("content-type"),
-            status,
-            shape: answerShape(method, where.path),
-          });
-          if (!read.ok) {
-            throw fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem });
-          }
-          return read.envelope as Envelope<T>;
-        }
-        const { code, message } = readError(text, response);
-        const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
-        const level = status >= 500 || status === 429 ? "warn" : "error";
-        logLine(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
-        failed = {
-          failure: { kind: "http", status, retryAfterMs },
-          reason: `HTTP ${status} ${code}`,
-          final: {
-            kind: "http",
-            status,
-            code,
-            fivetranMessage: message,
-            ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
-          },
-        };
-      } catch (error) {
-        if (error instanceof AtlasError) throw error;
-        if (error instanceof ResponseTooLarge) {
-          logLine(
-            attemptEntry("error", method, where.endpoint, error.response.status, now() - started, n, "too large"),
-          );
-          throw fail({
-            kind: "invalid-response",
-            status: error.response.status,
-            code: "ResponseTooLarge",
-            fivetranMessage: `Expected an answer of at most ${bytes(error.limit)} (maxResponseBytes), got ${
-              error.announced ? `${bytes(error.seen)} (Content-Length)` : `more (stopped after ${bytes(error.seen)})`
-            }; not read further, not retried`,
-          });
-        }
-        // A missing --allow-net is the caller's to fix, not a network failure to retry.
-        if (isPermissionError(error)) throw error;
-        const duration = now() - started;
-        if (signal?.aborted) {
-          logLine(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
-          throw aborted(error);
-        }
-        const timedOut = isTimeout(error);
-        logLine(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
-        const description = timedOut
-          ? `No complete answer within ${attemptTimeout} ms`
-          : describeNetworkError(error, url);
-        failed = {
-          failure: { kind: timedOut ? "timeout" : "network" },
-          reason: timedOut ? `no complete answer within ${attemptTimeout} ms` : description.replace(/^N/, "n"),
-          final: {
-            kind: timedOut ? "timeout" : "network",
-            status: 0,
-            code: timedOut ? "Timeout" : "NetworkError",
-            fivetranMessage: idempotent || n > 1 ? description : `${description} (not retried: not safe to repeat)`,
-            cause: error,
-          },
-        };
-      }
-      const waitedBefore = state.rateLimitWaitMs;
-      const decision = decideRetry(retry, state, failed.failure, { idempotent, now: now() });
-      if (!decision.retry) {
-        if (decision.why !== "rate-limit-wait") throw fail(failed.final);
-        const waited = `gave up after waiting ${duration(decision.waitedMs ?? 0)} in all for the rate limit`;
-        throw fail({
-          ...failed.final,
-          fivetranMessage: `${failed.final.fivetranMessage} (${waited}; maxRateLimitWait is ${
-            duration(retry.maxRateLimitWait)
-          })`,
-        });
-      }
-      if (method !== "GET" && !decision.rateLimited) waitSignal = signal;
+      const remaining = req.deadlineAt - now();
+      if (remaining <= 0) throw req.fail(pastDeadline(req.deadline, n - 1, "no attempt left"), n);
+      const outcome = await attempt(req, n, Math.min(req.timeout, remaining));
+      if ("envelope" in outcome) return outcome.envelope as Envelope<T>;
+      const { failed } = outcome;
+      const waitedBefore = req.state.rateLimitWaitMs;
+      const decision = decideRetry(retry, req.state, failed.failure, { idempotent: req.idempotent, now: now() });
+      if (!decision.retry) throw req.fail(finalError(failed, decision), n);
+      if (method !== "GET" && !decision.rateLimited) waitSignal = req.signal;
       if (waitSignal?.aborted) throw aborted(waitSignal.reason);
-      if (now() + decision.waitMs >= deadlineAt) {
-        throw fail(pastDeadline(deadline, n, `last: ${failed.final.fivetranMessage}`, failed.final));
+      if (now() + decision.waitMs >= req.deadlineAt) {
+        throw req.fail(pastDeadline(req.deadline, n, `last: ${failed.final.fivetranMessage}`, failed.final), n);
       }
-      const notice = {
-        method,
-        path: where.path,
-        attempt: n,
-        reason: failed.reason,
-        waitMs: decision.waitMs,
-        rateLimited: decision.rateLimited,
-        first: n === 1,
-        requestId,
-        elapsedMs: now() - begun + decision.waitMs,
-        rateLimitWaitedMs: waitedBefore,
-      };
-      const message = scrubText(
-        retryMessage(notice, {
-          maxRetries: retry.maxRetries,
-          maxRateLimitWait: retry.maxRateLimitWait,
-          retries: state.retries,
-        }),
-        scrub,
-      );
-      settings.onRetry?.({ ...notice, message });
+      notify(req, n, failed, decision.waitMs, decision.rateLimited, waitedBefore);
       if (decision.rateLimited && pacer) pacer.pause(decision.waitMs);
       else await pause(sleep(decision.waitMs, waitSignal));
     }
+  }
+
+  /** One attempt: the envelope of a good answer, or what failed (thrown when nothing can follow it). */
+  async function attempt(
+    req: PreparedRequest,
+    n: number,
+    timeout: number,
+  ): Promise<{ envelope: Envelope } | { failed: Failed }> {
+    const { method, where } = req;
+    const started = now();
+    let answer: Answer;
+    try {
+      answer = await sendAttempt(settings, { ...req, timeout });
+    } catch (error) {
+      return { failed: unanswered(req, n, error, now() - started, timeout) };
+    }
+    const { response, text } = answer;
+    pacer?.observe(response.headers);
+    const status = response.status;
+    const duration = now() - started;
+    if (status >= 200 && status < 300) {
+      req.log(attemptEntry("info", method, where.endpoint, status, duration, n, req.payloadNote));
+      const read = readSuccess(text, {
+        contentType: response.headers.get("content-type"),
+        status,
+        shape: answerShape(method, where.path),
+      });
+      if (read.ok) return { envelope: read.envelope };
+      throw req.fail({ kind: "invalid-response", status, code: "InvalidResponse", fivetranMessage: read.problem }, n);
+    }
+    const { code, message } = readError(text, response);
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
+    const level = status >= 500 || status === 429 ? "warn" : "error";
+    req.log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
+    return {
+      failed: {
+        failure: { kind: "http", status, retryAfterMs },
+        reason: `HTTP ${status} ${code}`,
+        final: {
+          kind: "http",
+          status,
+          code,
+          fivetranMessage: message,
+          ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
+        },
+      },
+    };
+  }
+
+  /** An attempt that got no usable answer: a network failure or timeout to judge, or an error to throw now. */
+  function unanswered(req: PreparedRequest, n: number, error: unknown, duration: number, timeout: number): Failed {
+    const { method, where } = req;
+    if (error instanceof ResponseTooLarge) {
+      req.log(attemptEntry("error", method, where.endpoint, error.response.status, duration, n, "too large"));
+      throw req.fail({
+        kind: "invalid-response",
+        status: error.response.status,
+        code: "ResponseTooLarge",
+        fivetranMessage: `Expected an answer of at most ${bytes(error.limit)} (maxResponseBytes), got ${
+          error.announced ? `${bytes(error.seen)} (Content-Length)` : `more (stopped after ${bytes(error.seen)})`
+        }; not read further, not retried`,
+      }, n);
+    }
+    // A missing --allow-net is the caller's to fix, not a network failure to retry.
+    if (isPermissionError(error)) throw error;
+    if (req.signal?.aborted) {
+      req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
+      throw req.fail(
+        { kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "PreparedRequest aborted", cause: error },
+        n,
+      );
+    }
+    const timedOut = isTimeout(error);
+    req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
+    const description = timedOut ? `No complete answer within ${timeout} ms` : describeNetworkError(error, req.url);
+    return {
+      failure: { kind: timedOut ? "timeout" : "network" },
+      reason: timedOut ? `no complete answer within ${timeout} ms` : description.replace(/^N/, "n"),
+      final: {
+        kind: timedOut ? "timeout" : "network",
+        status: 0,
+        code: timedOut ? "Timeout" : "NetworkError",
+        fivetranMessage: req.idempotent || n > 1 ? description : `${description} (not retried: not safe to repeat)`,
+        cause: error,
+      },
+    };
+  }
+
+  /** Tells `onRetry` what failed, why, and when the next try is. */
+  function notify(
+    req: PreparedRequest,
+    n: number,
+    failed: Failed,
+    waitMs: number,
+    rateLimited: boolean,
+    waited: number,
+  ) {
+    if (!settings.onRetry) return;
+    const notice = {
+      method: req.method,
+      path: req.where.path,
+      attempt: n,
+      reason: failed.reason,
+      waitMs,
+      rateLimited,
+      first: n === 1,
+      requestId: req.id,
+      elapsedMs: now() - req.begun + waitMs,
+      rateLimitWaitedMs: waited,
+    };
+    const limits = {
+      maxRetries: retry.maxRetries,
+      maxRateLimitWait: retry.maxRateLimitWait,
+      retries: req.state.retries,
+    };
+    settings.onRetry({ ...notice, message: scrubText(retryMessage(notice, limits), req.scrub) });
+  }
+
+  /** The error of a failure the retry policy gave up on. */
+  function finalError(failed: Failed, decision: { why: string; waitedMs?: number }): ErrorFields {
+    if (decision.why !== "rate-limit-wait") return failed.final;
+    const waited = `gave up after waiting ${duration(decision.waitedMs ?? 0)} in all for the rate limit`;
+    return {
+      ...failed.final,
+      fivetranMessage: `${failed.final.fivetranMessage} (${waited}; maxRateLimitWait is ${
+        duration(retry.maxRateLimitWait)
+      })`,
+    };
   }
 
   return { baseUrl: base.href.replace(/\/$/, ""), send, target, log };
 }
 
 /** The error of a request whose overall deadline passed. */
-function pastDeadline(
-  deadline: number,
-  attempts: number,
-  last: string,
-  final?: Omit<AtlasErrorInit, "method" | "path" | "attempts">,
-): Omit<AtlasErrorInit, "method" | "path" | "attempts"> {
+function pastDeadline(deadline: number, attempts: number, last: string, final?: ErrorFields): ErrorFields {
   return {
     kind: "timeout",
     status: final?.status ?? 0,
