@@ -209,7 +209,7 @@ export function createSender(settings: SenderSettings): Sender {
     let waitSignal = anySignal(req.signal, settings.signal);
     for (let n = 1;; n++) {
       const aborted = (cause: unknown) =>
-        req.fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "PreparedRequest aborted", cause }, n);
+        req.fail({ kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause }, n);
       // A wait (pacer or backoff) that a signal ends rejects like an aborted request.
       const pause = (waiting: Promise<void> | undefined) =>
         waiting?.catch((error) => {
@@ -302,7 +302,7 @@ export function createSender(settings: SenderSettings): Sender {
     if (req.signal?.aborted) {
       req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
       throw req.fail(
-        { kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "PreparedRequest aborted", cause: error },
+        { kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause: error },
         n,
       );
     }
