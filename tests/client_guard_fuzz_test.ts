@@ -201,3 +201,21 @@ Deno.test("random endpoints sent through a real client reach the server only bel
     assert.ok(`${resolvedAs(r.url.pathname, 3)}/`.startsWith("/v1/"), `seed ${seed}: ${r.url.pathname}`);
   }
 });
+
+Deno.test("what a bad call echoes of its input is at most about 200 characters, on one line", async () => {
+  const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: "http://127.0.0.1:9/v1" });
+  const huge = `PUT${"X".repeat(100_000)}\n`;
+  for (
+    const call of [
+      () => client.request(huge as "GET", "groups"),
+      () => client.request("GET", `groups/${"a".repeat(5000)}`),
+      () => client.request("GET", `groups/${"\t".repeat(3000)}`),
+      () => client.request("GET", `../${"b".repeat(3000)}`),
+    ]
+  ) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.ok(error instanceof TypeError, String(error));
+    assert.ok(error.message.length < 320, `${error.message.length} characters: ${error.message.slice(0, 120)}`);
+    assert.ok(!error.message.includes("\n"));
+  }
+});

@@ -13,7 +13,7 @@ const METHODS: readonly HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
 /** Throws a `TypeError` unless `method` is one the Fivetran API uses. */
 export function checkMethod(method: unknown): asserts method is HttpMethod {
   if (!METHODS.includes(method as HttpMethod)) {
-    throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${String(method)}'`);
+    throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${short(String(method))}'`);
   }
 }
 
@@ -193,17 +193,10 @@ export function guardedUrl(base: URL, endpoint: string): URL {
 
 /** At most {@link ECHO} characters of a caller's input, control characters shown as escapes, on one line. */
 export function short(text: string): string {
-  const cut = text.length > ECHO ? `${text.slice(0, ECHO - 3)}...` : text;
-  return cut.replace(
+  const visible = text.slice(0, ECHO).replace(
     // deno-lint-ignore no-control-regex
     /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) =>
-      c === "\t"
-        ? "\\t"
-        : c === "\n"
-        ? "\\n"
-        : c === "\r"
-        ? "\\r"
-        : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    (c) => ({ "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+  return visible.length > ECHO || text.length > ECHO ? `${visible.slice(0, ECHO - 3)}...` : visible;
 }
