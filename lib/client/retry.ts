@@ -68,8 +68,9 @@ export function decideRetry(
     state.rateLimited++;
     state.firstRateLimitAt ??= context.now;
     const asked = failure.retryAfterMs === undefined ? 0 : Math.min(failure.retryAfterMs, policy.maxRetryAfter * 1000);
-    // A server that says nothing, or says 0 again, gets a growing backoff, so a run of 429s never spins.
-    const silent = failure.retryAfterMs === undefined || (failure.retryAfterMs === 0 && state.rateLimited > 1);
+    // A server that says nothing, or says 0 again (or a maxRetryAfter of 0), gets a growing backoff, so a run of
+    // 429s never spins.
+    const silent = failure.retryAfterMs === undefined || (asked === 0 && state.rateLimited > 1);
     const waitMs = silent ? backoff(state.rateLimited, policy.retryDelay, policy.maxRetryDelay, policy.random) : asked;
     const spent = Math.max(state.rateLimitWaitMs, context.now - state.firstRateLimitAt);
     if (spent + waitMs > policy.maxRateLimitWait) return { retry: false, why: "rate-limit-wait", waitedMs: spent };
