@@ -1,7 +1,7 @@
 // Issue 14: pausing a 1,000-connection group under 10% 5xx, 10% 429, 5% dropped connections and Retry-After: 0
 // leaves no connection unpaused, for every one of 20 fault seeds (one seed hides a one-in-a-thousand failure; 20 do
-// not). Before 429s stopped spending retries and the bulk runner swept transient failures, 77 runs of 200
-// left a connection unpaused (bench/bulk_faults.ts gives the figures; on the old code this test fails on 7 or 8 of its 20 seeds).
+// not). Before 429s stopped spending retries and the bulk runner swept transient failures, 77 runs of 200 left a
+// connection unpaused (bench/bulk_faults.ts gives the figures); on that code this test fails on 7 or 8 of its seeds.
 import assert from "node:assert/strict";
 import { startSandbox } from "../lib/sandbox/mod.ts";
 import { main as pause } from "../recipes/pause.ts";
