@@ -28,6 +28,7 @@
 import { type Atlas, createAtlas, type PaginateOptions } from "./lib/client/client.ts";
 import type { Envelope } from "./lib/client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./lib/client/errors.ts";
+import { noticePrinter } from "./lib/client/notice.ts";
 import { loadConfig } from "./lib/config.ts";
 import { nullLog, openLogFromEnv, type RequestLog } from "./lib/log.ts";
 import { Output } from "./lib/output.ts";
@@ -42,6 +43,7 @@ export {
 export { type Envelope, type ListData } from "./lib/client/envelope.ts";
 export { AtlasError, type AtlasErrorInit, type AtlasErrorKind, type HttpMethod } from "./lib/client/errors.ts";
 export { type AtlasLogEntry, type AtlasLogger } from "./lib/client/log_entry.ts";
+export { type RetryNotice } from "./lib/client/notice.ts";
 export { type AtlasConfig, ConfigError, DEFAULT_BASE_URL, loadConfig, type LoadConfigOptions } from "./lib/config.ts";
 export { type PacerOptions, RateLimitPacer } from "./lib/client/pacer.ts";
 export {
@@ -114,7 +116,12 @@ function defaultClient(): DefaultClient {
   }
   output ??= new Output();
   const out = output;
-  const client = createAtlas({ ...config, logger: log.logger, onWarning: (m) => out.warn(m) });
+  const client = createAtlas({
+    ...config,
+    logger: log.logger,
+    onWarning: (m) => out.warn(m),
+    onRetry: noticePrinter((m) => out.warn(m)),
+  });
   current = { key, client, log };
   return current;
 }

@@ -7,9 +7,11 @@
  * - Pacing and 429s: the client does that (`createAtlas({ pacer })`, one {@link RateLimitPacer} per
  *   client by default). Give every worker the same client and they stay inside the account's budget
  *   together, and a 429 holds all of them at once.
- * - Retries: the client retries what is safe to retry (429, 5xx and network errors on idempotent
- *   requests). A failure that reaches the bulk helper is final for this run: it is reported (status
- *   `failed`, with the reason) and left for a rerun with the same progress file.
+ * - Retries: the client retries what is safe to retry (5xx and network errors on idempotent requests) and
+ *   waits out 429s. A failure that still reaches the bulk helper for a transient cause (429, 5xx, network,
+ *   timeout, a lost answer) gets one more pass after the rest of the run (`retryFailed`, the final sweep);
+ *   one for a permanent cause (another 4xx, a validation) is final at once. A final failure is reported
+ *   (status `failed`, with the reason) and left for a rerun with the same progress file.
  *
  * Statuses of an item: `done` (changed now), `already` (already in the wanted state), `failed` (with its
  * reason), `skipped` (done in an earlier run, per the progress file), `interrupted` (was running when
@@ -45,7 +47,15 @@ import { dirname, ensureDir } from "./_path.ts";
 import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, type FlagSpec, type RecipeContext, UsageError } from "./recipe.ts";
+import {
+  atForcedExit,
+  EXIT_FAILED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  type FlagSpec,
+  type RecipeContext,
+  UsageError,
+} from "./recipe.ts";
 
 /** How every progress record starts: `JSON.stringify` of an object whose first key is `op`. */
 const RECORD_START = '{"op":"';
@@ -97,6 +107,8 @@ export interface BulkItemResult<T, R = unknown> {
   value?: R;
   /** Milliseconds the step took (done/already/failed/interrupted). */
   ms?: number;
+  /** How many final sweeps ran it again (absent when none did). */
+  sweeps?: number;
 }
 
 /** Options of {@link runBulk}. */
@@ -141,6 +153,14 @@ export interface BulkOptions<T, R = unknown> {
    * @default {a bar on stderr when it is a terminal}
    */
   progress?: Partial<ProgressOptions> | false;
+  /**
+   * Final sweeps: how many more passes, after the rest of the run, items get that failed for a transient
+   * cause (an {@link AtlasError} — or one in an error's `cause` — for a 429, a 5xx, the network, a timeout or
+   * a lost answer). Permanent failures are never swept. 0 turns the sweep off.
+   *
+   * @default {1}
+   */
+  retryFailed?: number;
   /** Called as each item finishes (and for each skipped one, first); print per-item lines here. */
   onResult?: (result: BulkItemResult<T, R>) => void;
   /**
@@ -165,6 +185,10 @@ export interface BulkSummary<T, R = unknown> {
   results: BulkItemResult<T, R>[];
   /** Whether Ctrl-C stopped the run. */
   interrupted: boolean;
+  /** Items the final sweep ran again (failed for a transient cause in the main pass). */
+  swept: number;
+  /** Of those, how many the sweep recovered (done or already in the end). */
+  recovered: number;
   /** Wall time of the run in milliseconds. */
   elapsedMs: number;
   /** The progress file, when one was used. */
@@ -329,7 +353,11 @@ export async function runBulk<T, R = unknown>(
   options: BulkOptions<T, R>,
 ): Promise<BulkSummary<T, R>> {
   const { op, key, run, concurrency = 8, signal, onInterrupt = "finish", onResult, now = Date.now } = options;
+  const { retryFailed = 1 } = options;
   checkConcurrency(concurrency);
+  if (!Number.isInteger(retryFailed) || retryFailed < 0 || retryFailed > 10) {
+    throw new RangeError(`Expected retryFailed to be an integer from 0 to 10, got ${retryFailed}`);
+  }
   const started = now();
   const file = typeof options.resumeFrom === "string"
     ? openProgressFile(options.resumeFrom, { op, now })
@@ -351,7 +379,7 @@ export async function runBulk<T, R = unknown>(
     results.push({ item, key: k, status: "not-started" });
   }
 
-  const pending: BulkItemResult<T, R>[] = [];
+  let pending: BulkItemResult<T, R>[] = [];
   for (const result of results) {
     if (file?.succeeded.has(result.key)) {
       result.status = "skipped";
@@ -373,47 +401,97 @@ export async function runBulk<T, R = unknown>(
 
   // Items see a signal that aborts on Ctrl-C only when asked to; otherwise they finish what they started.
   const itemSignal = onInterrupt === "abort" && signal ? signal : new AbortController().signal;
-  let next = 0;
   // A problem that is not the item's (missing credentials or permission, bad usage) would fail every item
   // the same way: stop the run and let the recipe report it once.
   let fatal: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!signal?.aborted && !fatal && next < pending.length) {
-      const result = pending[next++];
-      const t0 = now();
-      try {
-        const step = await run(result.item, itemSignal);
-        result.status = step.status;
-        if (step.detail !== undefined) result.detail = step.detail;
-        if (step.value !== undefined) result.value = step.value;
-      } catch (error) {
-        if (isFatal(error)) {
-          fatal ??= { error };
-          break;
-        }
-        const aborted = signal?.aborted && (isAbort(error) || itemSignal.aborted);
-        result.status = aborted ? "interrupted" : "failed";
-        result.reason = aborted ? "aborted by Ctrl-C before it finished" : firstLine(error);
-      }
-      result.ms = now() - t0;
-      if (result.status !== "interrupted") {
-        file?.append({
-          key: result.key,
-          status: result.status as "done" | "already" | "failed",
-          ...(result.detail !== undefined ? { detail: result.detail } : {}),
-          ...(result.reason !== undefined ? { reason: result.reason } : {}),
-        });
-      }
-      if (onResult) {
-        if (progress) progress.note(() => onResult(result));
-        else onResult(result);
-      }
-      progress?.tick(1, result.status === "failed");
+  const report = (result: BulkItemResult<T, R>) => {
+    if (result.status !== "interrupted") {
+      file?.append({
+        key: result.key,
+        status: result.status as "done" | "already" | "failed",
+        ...(result.detail !== undefined ? { detail: result.detail } : {}),
+        ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      });
     }
+    if (onResult) {
+      if (progress) progress.note(() => onResult(result));
+      else onResult(result);
+    }
+    progress?.tick(1, result.status === "failed");
   };
+  // One pass over `queue`; items that fail for a transient cause go to `again` unreported when `sweepable`.
+  const pass = async (queue: BulkItemResult<T, R>[], sweepable: boolean, again: BulkItemResult<T, R>[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (!signal?.aborted && !fatal && next < queue.length) {
+        const result = queue[next++];
+        const t0 = now();
+        try {
+          const step = await run(result.item, itemSignal);
+          result.status = step.status;
+          delete result.reason;
+          if (step.detail !== undefined) result.detail = step.detail;
+          if (step.value !== undefined) result.value = step.value;
+        } catch (error) {
+          if (isFatal(error)) {
+            fatal ??= { error };
+            break;
+          }
+          const aborted = signal?.aborted && (isAbort(error) || itemSignal.aborted);
+          // A sweep's retry that fails again keeps what the first pass learnt (e.g. a create's unknown outcome).
+          const earlier = result.sweeps ? result.reason : undefined;
+          result.status = aborted ? "interrupted" : "failed";
+          result.reason = aborted ? "aborted by Ctrl-C before it finished" : firstLine(error);
+          if (earlier && !aborted && earlier !== result.reason) {
+            result.reason = `${earlier} (the final sweep's retry failed too: ${result.reason})`;
+          }
+          if (!aborted && sweepable && isTransient(error)) {
+            result.ms = now() - t0;
+            again.push(result);
+            continue;
+          }
+        }
+        result.ms = now() - t0;
+        report(result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    // A sweep stopped early (Ctrl-C): the items it never reached failed in an earlier pass; report them so.
+    for (const r of queue.slice(next)) if (r.sweeps) report(r);
+  };
+
+  let swept = 0;
+  let recovered = 0;
+  // A second Ctrl-C ends the process without waiting for the summary: it still says what was done.
+  const unregister = atForcedExit(() => {
+    const n = (status: BulkStatus) => results.filter((r) => r.status === status).length;
+    return `Stopped at once by a second Ctrl-C: ${op}: ${n("done")} done, ${n("already")} already done, ${
+      n("skipped")
+    } skipped, ${n("failed")} failed, ${n("not-started") + n("interrupted")} not finished, of ${results.length}${
+      file ? ` (progress recorded in ${file.path})` : ""
+    }`;
+  });
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+    for (let sweep = 0; pending.length > 0; sweep++) {
+      const again: BulkItemResult<T, R>[] = [];
+      if (sweep > 0) {
+        for (const r of pending) r.sweeps = sweep;
+        swept += sweep === 1 ? pending.length : 0;
+      }
+      const before = new Set(pending);
+      await pass(pending, sweep < retryFailed, again);
+      if (sweep > 0) {
+        for (const r of before) if (r.status === "done" || r.status === "already") recovered++;
+      }
+      // Ctrl-C (or a fatal error) before the sweep: what waited for it is reported as it stands.
+      if (signal?.aborted || fatal) {
+        for (const r of again) report(r);
+        break;
+      }
+      pending = again;
+    }
   } finally {
+    unregister();
     progress?.finish();
   }
   if (fatal) throw fatal.error;
@@ -427,6 +505,8 @@ export async function runBulk<T, R = unknown>(
     counts,
     results,
     interrupted: counts["not-started"] + counts.interrupted > 0 && signal?.aborted === true,
+    swept,
+    recovered,
     elapsedMs: now() - started,
     ...(file ? { resumeFrom: file.path } : {}),
   };
@@ -497,6 +577,9 @@ export function formatBulkSummary(summary: BulkSummary<unknown, unknown>, words:
     ...(c.interrupted ? [`${c.interrupted} interrupted`] : []),
     ...(c["not-started"] ? [`${c["not-started"]} not started`] : []),
   ];
+  if (summary.swept > 0) {
+    parts.push(`the final sweep recovered ${summary.recovered} of ${summary.swept} retried`);
+  }
   const lines = [
     `Summary: ${plural(summary.total)} in ${formatDuration(summary.elapsedMs)}: ${parts.join(", ")}${
       summary.duplicates ? ` (${summary.duplicates} repeated input${summary.duplicates === 1 ? "" : "s"} ignored)` : ""
@@ -553,6 +636,8 @@ export function summaryJson(summary: BulkSummary<unknown, unknown>): Record<stri
     duplicates: summary.duplicates,
     counts: summary.counts,
     interrupted: summary.interrupted,
+    swept: summary.swept,
+    recovered: summary.recovered,
     elapsed_ms: summary.elapsedMs,
     ...(summary.resumeFrom ? { resume_from: summary.resumeFrom } : {}),
     items: summary.results.map((r) => ({
@@ -585,6 +670,12 @@ export const BULK_FLAGS: Record<string, FlagSpec> = {
     description:
       "JSON-lines progress file (created if missing, appended as items finish); a rerun skips what succeeded",
   },
+  "retry-failed": {
+    type: "string",
+    valueName: "N",
+    description:
+      "Passes at the end for items that failed for a transient cause (429, 5xx, network, timeout); default 1, 0 off",
+  },
 };
 
 /** The bulk flags, read and checked. */
@@ -593,19 +684,22 @@ export interface BulkFlagValues {
   concurrency: number;
   /** `--resume-from`, if given. */
   resumeFrom?: string;
+  /** `--retry-failed`, default 1. */
+  retryFailed: number;
 }
 
 /**
- * Reads `--concurrency` (1..64, default 8) and `--resume-from` from a recipe's flags.
+ * Reads `--concurrency` (1..64, default 8), `--retry-failed` (0..10, default 1) and `--resume-from` from a
+ * recipe's flags.
  *
- * @throws {UsageError} when `--concurrency` is not an integer from 1 to 64.
+ * @throws {UsageError} when `--concurrency` is not an integer from 1 to 64, or `--retry-failed` not from 0 to 10.
  *
  * @example Read the bulk flags in a recipe
  * ```ts
  * import { bulkFlags } from "./bulk.ts";
  * import type { RecipeContext } from "./recipe.ts";
  * declare const ctx: RecipeContext;
- * const { concurrency, resumeFrom } = bulkFlags(ctx);
+ * const { concurrency, retryFailed, resumeFrom } = bulkFlags(ctx);
  * ```
  */
 export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
@@ -617,8 +711,16 @@ export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
     }
     concurrency = Number(raw);
   }
+  const rawSweeps = ctx.string("retry-failed");
+  let retryFailed = 1;
+  if (rawSweeps !== undefined) {
+    if (!/^\d+$/.test(rawSweeps) || Number(rawSweeps) > 10) {
+      throw new UsageError(`Expected --retry-failed to be an integer from 0 to 10, got '${rawSweeps.slice(0, 40)}'`);
+    }
+    retryFailed = Number(rawSweeps);
+  }
   const resumeFrom = ctx.string("resume-from");
-  return { concurrency, ...(resumeFrom !== undefined ? { resumeFrom } : {}) };
+  return { concurrency, retryFailed, ...(resumeFrom !== undefined ? { resumeFrom } : {}) };
 }
 
 /** Options of {@link reportBulk}: the summary's words, and extra fields for the `--json` output. */
@@ -686,6 +788,30 @@ function isAbort(error: unknown): boolean {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0].slice(0, 300);
+}
+
+/**
+ * Whether an item's failure may pass if tried again later: an {@link AtlasError} (the error itself or one in
+ * its `cause` chain) for a 429, a 5xx, the network, a timeout or a lost answer. Other 4xx, invalid answers and
+ * errors of the step's own are permanent.
+ *
+ * @example Tell a transient failure from a permanent one
+ * ```ts
+ * import { AtlasError } from "./client/errors.ts";
+ * import { isTransient } from "./bulk.ts";
+ * const busy = new AtlasError({ kind: "http", status: 503, code: "Unavailable", fivetranMessage: "", method: "GET", path: "groups", attempts: 5 });
+ * isTransient(busy); // true
+ * isTransient(new Error("copy failed", { cause: busy })); // true
+ * ```
+ */
+export function isTransient(error: unknown): boolean {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (e instanceof AtlasError) {
+      return e.kind === "network" || e.kind === "timeout" || e.status === 429 || e.status >= 500;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function isFatal(error: unknown): boolean {

@@ -12,6 +12,7 @@ import { parseFlags } from "./args.ts";
 import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
 import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
+import { noticePrinter } from "./client/notice.ts";
 import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
 import { openLogFromEnv, type RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
@@ -419,6 +420,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         client = createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
+          onRetry: noticePrinter((m) => out.warn(m), { now }),
+          signal,
           ...given,
           ...(pacer ? { pacer } : {}),
           ...config,
@@ -602,9 +605,32 @@ function firstLine(error: unknown): string {
   return message.split("\n")[0].slice(0, 300);
 }
 
+const lastWords = new Set<() => string>();
+
 /**
- * Runs a recipe as a program: wires Ctrl-C to an abort signal (a second Ctrl-C exits at once) and exits
- * with the recipe's code.
+ * Registers a line that {@link runMain} prints if a second Ctrl-C ends the process at once (the first one
+ * stops the work and lets it print its summary; the second does not wait for that). A bulk run registers its
+ * one-line count here while it runs. Returns the function that unregisters it.
+ *
+ * @example Say how far a long loop got, even on a second Ctrl-C
+ * ```ts
+ * import { atForcedExit } from "./recipe.ts";
+ * let done = 0;
+ * const unregister = atForcedExit(() => `Stopped at once: ${done} of 10 done`);
+ * for (; done < 10; done++) {
+ *   // ... work ...
+ * }
+ * unregister();
+ * ```
+ */
+export function atForcedExit(line: () => string): () => void {
+  lastWords.add(line);
+  return () => lastWords.delete(line);
+}
+
+/**
+ * Runs a recipe as a program: wires Ctrl-C to an abort signal (a second Ctrl-C exits at once, printing the lines
+ * registered with {@link atForcedExit}) and exits with the recipe's code.
  *
  * @example The last line of a recipe
  * ```ts
@@ -616,7 +642,18 @@ function firstLine(error: unknown): string {
 export async function runMain(main: RecipeMain): Promise<never> {
   const controller = new AbortController();
   const onInterrupt = () => {
-    if (controller.signal.aborted) Deno.exit(EXIT_INTERRUPTED);
+    if (controller.signal.aborted) {
+      // The second Ctrl-C: no waiting for anything, but still one line saying what was done.
+      const out = new Output();
+      for (const line of lastWords) {
+        try {
+          out.warn(line());
+        } catch {
+          // a line that cannot be made is not worth a stack trace at exit
+        }
+      }
+      Deno.exit(EXIT_INTERRUPTED);
+    }
     controller.abort(new Interrupted());
   };
   try {

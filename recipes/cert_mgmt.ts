@@ -70,7 +70,7 @@ export const main = defineRecipe({
   permissions: "--allow-net --allow-env=FIVETRAN_* --allow-read --allow-write=logs",
   async run(ctx) {
     const groupId = ctx.id("group-id", { required: true })!;
-    const { concurrency, resumeFrom } = bulkFlags(ctx);
+    const { concurrency, retryFailed, resumeFrom } = bulkFlags(ctx);
     const limitText = ctx.string("limit");
     if (limitText !== undefined && (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000)) {
       throw new UsageError(`Expected --limit to be an integer from 1 to 1000, got '${limitText.slice(0, 40)}'`);
@@ -121,6 +121,7 @@ export const main = defineRecipe({
       op: "cert_mgmt",
       key: (c) => c.id,
       concurrency,
+      retryFailed,
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       signal: ctx.signal,
       now: ctx.now,

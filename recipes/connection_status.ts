@@ -51,7 +51,7 @@ export const main = defineRecipe({
       );
     }
     const groupId = ctx.id("group-id");
-    const { concurrency } = bulkFlags(ctx);
+    const { concurrency, retryFailed } = bulkFlags(ctx);
 
     let groups: Group[];
     if (groupId) {
@@ -68,6 +68,7 @@ export const main = defineRecipe({
       op: "connection_status",
       key: (g) => g.id,
       concurrency,
+      retryFailed,
       signal: ctx.signal,
       onInterrupt: "abort",
       async run(group, signal) {
@@ -89,7 +90,7 @@ export const main = defineRecipe({
     let searched = 0;
     for (const r of summary.results) {
       if (r.value) {
-        found.push(...r.value.matches);
+        for (const match of r.value.matches) found.push(match);
         searched += r.value.total;
       }
     }

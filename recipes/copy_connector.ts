@@ -96,7 +96,7 @@ export const main = defineRecipe({
     const sourceId = ctx.id("connection-id", { required: true })!;
     const groups = checkGroups(ctx.ids("to-group"));
     const secretsFile = ctx.string("secrets");
-    const { concurrency: given, resumeFrom } = bulkFlags(ctx);
+    const { concurrency: given, retryFailed, resumeFrom } = bulkFlags(ctx);
     const concurrency = ctx.flags.concurrency === undefined ? 1 : given;
     const secrets = secretsFile === undefined ? [] : readSecrets(ctx, secretsFile);
     const secretValues = secrets.flatMap(([, v]) => leafStrings(v));
@@ -182,6 +182,7 @@ export const main = defineRecipe({
       op: `copy_connector:${sourceId}`,
       key: (g) => g,
       concurrency,
+      retryFailed,
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       signal: ctx.signal,
       run: async (groupId) => {
@@ -204,7 +205,9 @@ export const main = defineRecipe({
           const created = await call<{ id?: string }>("POST", "connections", body);
           id = created.data?.id;
         } catch (error) {
-          if (!isLostAnswer(error)) throw new Error(scrubText((error as Error).message, secretValues));
+          if (!isLostAnswer(error)) {
+            throw new Error(scrubText((error as Error).message, secretValues), { cause: error });
+          }
           // No clear answer (5xx, network, timeout): look for the copy (same schema in that group).
           const outcome = await lookUpLostCreate(ctx, error, {
             request: `POST connections (group ${groupId})`,
@@ -220,12 +223,14 @@ export const main = defineRecipe({
             throw new Error(
               `not created: the answer to POST connections was lost (${lostHow(error)}) and ` +
                 `GET groups/${groupId}/connections shows no copy; running the same command again is safe`,
+              { cause: error },
             );
           }
           if (outcome.state === "unknown") {
             throw new Error(
               `outcome unknown: the answer to POST connections was lost and the check (GET groups/${groupId}/connections) ` +
                 "failed too; run the same command again: it looks for the copy first and never creates it twice",
+              { cause: error },
             );
           }
           if (outcome.found.service !== source.service) {

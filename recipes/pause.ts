@@ -125,7 +125,7 @@ export const main = defineRecipe({
     const timeoutMs = seconds(ctx, "timeout", 3600, 7 * 24 * 3600) * 1000;
     const pollMs = seconds(ctx, "poll-interval", 15, 3600) * 1000;
     if (ctx.flags["poll-interval"] !== undefined) checkPollFloor(ctx, pollMs / 1000);
-    const { concurrency } = bulkFlags(ctx);
+    const { concurrency, retryFailed } = bulkFlags(ctx);
     let { resumeFrom } = bulkFlags(ctx);
     if (resumeFrom && ctx.dryRun) {
       ctx.out.warn(`--dry-run: not reading or writing the progress file ${resumeFrom}`);
@@ -229,6 +229,7 @@ export const main = defineRecipe({
       op,
       key: (t) => t.id,
       concurrency,
+      retryFailed,
       signal: ctx.signal,
       onInterrupt: op === "sync-wait" ? "abort" : "finish",
       ...(progressFile ? { resumeFrom: progressFile } : {}),

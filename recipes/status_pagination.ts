@@ -97,7 +97,7 @@ export const main = defineRecipe({
       count += items.length;
       if (stream) stream.push(items); // printed now, not kept
       else {
-        connections.push(...items);
+        for (const item of items) connections.push(item); // never spread a page of any size into a call
         ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
       }
       const next = response.data?.next_cursor;

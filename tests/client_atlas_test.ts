@@ -101,7 +101,7 @@ try {
 
 Deno.test("atlas() reads credentials from the FIVETRAN_CONFIG file", async () => {
   await using dir = await tempDir();
-  await using server = startServer([{ body: { code: "Success" } }]);
+  await using server = startServer([{ body: { code: "Success", data: { items: [] } } }]);
   await Deno.writeTextFile(
     `${dir.path}/config.json`,
     JSON.stringify({ fivetran: { api_key: "file-key", api_secret: "file-secret" } }),
@@ -113,7 +113,7 @@ Deno.test("atlas() reads credentials from the FIVETRAN_CONFIG file", async () =>
     server.port,
   );
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout.trim(), '{"code":"Success"}');
+  assert.equal(run.stdout.trim(), '{"code":"Success","data":{"items":[]}}');
   assert.equal(server.requests[0].headers.get("authorization"), `Basic ${btoa("file-key:file-secret")}`);
 });
 
@@ -211,4 +211,42 @@ Deno.test({
     assert.equal(await runOnTerminal({}), `\x1b[31m${expected}\x1b[39m\nnull\n`);
     assert.equal(await runOnTerminal({ NO_COLOR: "1" }), `${expected}\nnull\n`);
   },
+});
+
+Deno.test("atlas() scrubs what an error body echoes of the request's secrets from its red line and its log entry", async () => {
+  await using dir = await tempDir();
+  const password = 'source-pw-"q"-9731';
+  // A server that echoes the request body in its 400, as some validation layers do.
+  await using server = startServer([], {
+    fallback: (request) => ({ status: 400, body: { code: "InvalidInput", message: `Bad config: ${request.body}` } }),
+  });
+  const run = await runScript(
+    dir.path,
+    `import { atlas } from "${MOD}";
+const body = { service: "postgres", config: { host: "db", password: ${
+      JSON.stringify(password)
+    }, client_secret: "cs-4242-xyz" } };
+console.log(JSON.stringify([await atlas("POST", "connections", body), await atlas("PATCH", "connections/c1", JSON.stringify(body))]));
+`,
+    {
+      FIVETRAN_API_KEY: KEY,
+      FIVETRAN_API_SECRET: SECRET,
+      FIVETRAN_BASE_URL: server.baseUrl,
+      FIVETRAN_LOG_FILE: `${dir.path}/fivetran.log`,
+    },
+    server.port,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout.trim(), "[null,null]");
+  assert.equal(server.requests.length, 2);
+  assert.ok(server.requests[0].body.includes("cs-4242-xyz"), "the secret was sent");
+  const log = await Deno.readTextFile(`${dir.path}/fivetran.log`);
+  const red = run.stderr.trim().split("\n");
+  assert.equal(red.length, 2, run.stderr);
+  assert.match(red[0], /^POST connections failed: HTTP 400 InvalidInput: Bad config: .*"password":"\*{6}"/);
+  assert.match(red[1], /^PATCH connections\/c1 failed: HTTP 400 InvalidInput: Bad config: /);
+  for (const secret of [password, JSON.stringify(password).slice(1, -1), "cs-4242-xyz"]) {
+    assert.ok(!run.stderr.includes(secret), `the red line leaks ${secret}: ${run.stderr}`);
+    assert.ok(!log.includes(secret), `the log leaks ${secret}`);
+  }
 });

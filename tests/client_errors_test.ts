@@ -123,7 +123,7 @@ Deno.test("error messages and log lines mask the API secret and the Authorizatio
 Deno.test("a request log entry per attempt carries method, path, status, duration and attempt, payload masked", async () => {
   await using server = startServer([
     { status: 503, body: { code: "Unavailable" } },
-    { body: { code: "Success" } },
+    { body: { code: "Success", data: { items: [] } } },
   ]);
   const entries: AtlasLogEntry[] = [];
   const client = clientFor(server, { logger: (entry) => entries.push(entry), maxRetries: 1 });
@@ -145,4 +145,99 @@ Deno.test("a request log entry per attempt carries method, path, status, duratio
   for (const e of entries) assert.equal(typeof e.durationMs, "number");
   // The server still got the real values.
   assert.equal(JSON.parse(server.requests[1].body).config.password, "hunter2");
+});
+
+Deno.test("an AtlasError's message is one line of bounded length, whatever the server echoes", async () => {
+  const long = "x".repeat(3000);
+  await using server = startServer([{
+    status: 400,
+    body: { code: "Bad\nCode", message: `line one\nline two ${long}` },
+  }]);
+  const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl });
+  const endpoint = `groups/${"g".repeat(3000)}`;
+  const error = await rejection(() => client.request("GET", endpoint));
+  assert.ok(error instanceof AtlasError);
+  assert.ok(!error.message.includes("\n"), error.message.slice(0, 200));
+  assert.ok(error.message.length < 900, `${error.message.length} characters`);
+  assert.match(error.message, /^GET groups\/g+\.\.\. failed: HTTP 400 Bad Code: line one line two x+\.\.\.$/);
+  // The fields keep everything, for code that wants it.
+  assert.equal(error.path, endpoint);
+  assert.equal(error.fivetranMessage.length, 3000 + "line one\nline two ".length);
+});
+
+Deno.test("a network error names the host and the cause: connection refused, DNS failure, TLS", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  // A TCP server that answers TLS with plain text.
+  const plain = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const plainPort = (plain.addr as Deno.NetAddr).port;
+  const serving = (async () => {
+    for await (const conn of plain) {
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\n\r\n")).catch(() => {});
+      conn.close();
+    }
+  })();
+  const cases: [string, RegExp][] = [
+    [`http://127.0.0.1:${port}/v1`, new RegExp(`Network error: 127\\.0\\.0\\.1:${port}: connection refused`)],
+    ["https://no-such-host.invalid/v1", /Network error: no-such-host\.invalid: DNS lookup failed/],
+    [`https://127.0.0.1:${plainPort}/v1`, new RegExp(`Network error: 127\\.0\\.0\\.1:${plainPort}: TLS failure: \\S`)],
+  ];
+  try {
+    for (const [baseUrl, expected] of cases) {
+      const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl, maxRetries: 0 });
+      const error = await rejection(() => client.request("GET", "groups"));
+      assert.ok(error instanceof AtlasError && error.kind === "network", String(error));
+      assert.match(error.message, expected);
+      assert.ok(!error.message.includes("fetch failed"), error.message);
+    }
+  } finally {
+    plain.close();
+    await serving.catch(() => {});
+  }
+});
+
+Deno.test("an answer larger than maxResponseBytes is refused, read no further and not retried", async () => {
+  let served = 0;
+  let cancelled = false;
+  await using server = startServer([], {
+    fallback: (request) => {
+      if (request.url.pathname.endsWith("/announced")) {
+        return { body: { code: "Success", data: "x".repeat(5000) } };
+      }
+      // An endless chunked body: only a reader that stops can return.
+      const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+      return new Response(
+        new ReadableStream({
+          pull(controller) {
+            served += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    },
+  });
+  const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 1_000_000 });
+  const endless = await rejection(() => client.request("GET", "groups"));
+  assert.ok(endless instanceof AtlasError, String(endless));
+  assert.equal(endless.kind, "invalid-response");
+  assert.equal(endless.code, "ResponseTooLarge");
+  assert.equal(endless.attempts, 1);
+  assert.match(
+    endless.message,
+    /Expected an answer of at most 976\.6 KiB \(maxResponseBytes\), got more \(stopped after [\d.]+ (KiB|MiB)\); not read/,
+  );
+  assert.ok(served < 20_000_000, `${served} bytes served`);
+  const small = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 1000 });
+  const announced = await rejection(() => small.request("GET", "groups/announced"));
+  assert.ok(announced instanceof AtlasError && announced.code === "ResponseTooLarge", String(announced));
+  assert.match(announced.message, /got 4\.9 KiB \(Content-Length\); not read further, not retried$/);
+  assert.equal(server.requests.length, 2);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(cancelled || served < 20_000_000);
+  assert.throws(() => createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl, maxResponseBytes: 0 }));
 });

@@ -6,8 +6,8 @@ import { normalizeEndpoint } from "../lib/client/guard.ts";
 import { rejection, startServer } from "./_server.ts";
 
 Deno.test("atlas() rejects endpoints that would leave the base URL before anything is sent", async () => {
-  await using evil = startServer([], { fallback: { body: { code: "Success" } } });
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using evil = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl });
   const hostile = [
     "https://evil.example/x",
@@ -46,7 +46,7 @@ Deno.test("atlas() rejects endpoints that would leave the base URL before anythi
 });
 
 Deno.test("atlas() keeps a query string that mentions '..' or a URL, since it cannot change the path", async () => {
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl });
   await client.request("GET", "groups?cursor=../x&next=https://evil.example/");
   assert.equal(server.requests.length, 1);

@@ -1,7 +1,8 @@
 // Retries: 429 and Retry-After, 5xx backoff, creates never repeated, network errors, timeouts, aborts.
 import assert from "node:assert/strict";
-import { AtlasError, type AtlasOptions, createAtlas } from "../mod.ts";
+import { AtlasError, type AtlasOptions, createAtlas, type RetryNotice } from "../mod.ts";
 import { abortableSleep, backoff, parseRetryAfter } from "../lib/client/retry.ts";
+import { noticePrinter } from "../lib/client/notice.ts";
 import { fakeTime, rejection, startHangUpServer, startServer } from "./_server.ts";
 
 const OK = { body: { code: "Success", data: { id: "g1" } } };
@@ -76,10 +77,32 @@ Deno.test("atlas() retries a 429 even for a POST create (the server refused it)"
   assert.deepEqual(time.waits, [2000]);
 });
 
-Deno.test("atlas() gives up after maxRetries 429s with status, code and retryAfter", async () => {
+Deno.test("atlas() survives 20 consecutive 429s: a 429 waits and spends no retry", async () => {
   const tooMany = { status: 429, headers: { "retry-after": "5" }, body: { code: "TooManyRequests", message: "Slow" } };
-  await using server = startServer([tooMany, tooMany, tooMany, OK]);
-  const { client, time } = setup(server.baseUrl, { maxRetries: 2 });
+  await using server = startServer([...Array(20).fill(tooMany), OK]);
+  const notices: RetryNotice[] = [];
+  const { client, time } = setup(server.baseUrl, { maxRetries: 2, onRetry: (n) => notices.push(n) });
+  assert.deepEqual(await client.request("GET", "groups/g1"), OK.body);
+  assert.equal(server.requests.length, 21);
+  assert.deepEqual(time.waits, Array(20).fill(5000));
+  assert.equal(notices.length, 20);
+  assert.ok(notices.every((n) => n.rateLimited && n.waitMs === 5000));
+  assert.match(notices[0].message, /^Rate limited \(HTTP 429\) on GET groups\/g1: waiting 5 s before trying again/);
+});
+
+Deno.test("atlas() backs off through a run of 429s that say Retry-After: 0 instead of spinning", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "0" }, body: { code: "TooManyRequests" } };
+  await using server = startServer([...Array(6).fill(tooMany), OK]);
+  const { client, time } = setup(server.baseUrl, { maxRetries: 0, maxRetryDelay: 30_000 });
+  await client.request("GET", "groups/g1");
+  // The first 0 is honoured; the next ones back off (random 0.5): 500 + 0.5 * (min(30 s, 1000 * 2^(n-1)) - 500).
+  assert.deepEqual(time.waits.filter((w) => w > 0), [1250, 2250, 4250, 8250, 15250]);
+});
+
+Deno.test("atlas() gives up on 429s after maxRateLimitWait and says how long it waited", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "5" }, body: { code: "TooManyRequests", message: "Slow" } };
+  await using server = startServer(Array(10).fill(tooMany));
+  const { client, time } = setup(server.baseUrl, { maxRateLimitWait: 12_000 });
   const error = await atlasError(() => client.request("GET", "groups"));
   assert.equal(error.kind, "http");
   assert.equal(error.status, 429);
@@ -88,6 +111,18 @@ Deno.test("atlas() gives up after maxRetries 429s with status, code and retryAft
   assert.equal(error.retryAfter, 5);
   assert.equal(server.requests.length, 3);
   assert.deepEqual(time.waits, [5000, 5000]);
+  assert.match(
+    error.message,
+    /Slow \(gave up after waiting 10 s in all for the rate limit; maxRateLimitWait is 12 s\)$/,
+  );
+});
+
+Deno.test("atlas() with maxRateLimitWait Infinity waits as long as the API asks", async () => {
+  const tooMany = { status: 429, headers: { "retry-after": "3600" }, body: { code: "TooManyRequests" } };
+  await using server = startServer([...Array(30).fill(tooMany), OK]);
+  const { client, time } = setup(server.baseUrl, { maxRateLimitWait: Infinity, maxRetryAfter: 3600 });
+  await client.request("GET", "groups/g1");
+  assert.equal(time.waits.reduce((a, b) => a + b, 0), 30 * 3_600_000);
 });
 
 Deno.test("atlas() retries 5xx then succeeds, with exponential backoff and jitter", async () => {
@@ -300,4 +335,129 @@ Deno.test("createAtlas() rejects out-of-range numeric options", () => {
   assert.throws(() => createAtlas({ ...base, maxRetryAfter: -1 }), RangeError);
   assert.throws(() => createAtlas({ ...base, timeout: Number.NaN }), TypeError);
   assert.throws(() => createAtlas({ ...base, timeout: "5" as unknown as number }), TypeError);
+});
+
+Deno.test("createAtlas({timeout: NaN}) says a finite number was expected and names what it got", () => {
+  const base = { apiKey: "k", apiSecret: "s", baseUrl: "http://127.0.0.1:1/v1" };
+  assert.throws(() => createAtlas({ ...base, timeout: Number.NaN }), {
+    name: "TypeError",
+    message: "Expected timeout to be a finite number, got NaN",
+  });
+  assert.throws(() => createAtlas({ ...base, timeout: Infinity }), {
+    message: "Expected timeout to be a finite number, got Infinity",
+  });
+  assert.throws(() => createAtlas({ ...base, maxRateLimitWait: Number.NaN }), {
+    message: "Expected maxRateLimitWait to be a number or Infinity, got NaN",
+  });
+  assert.throws(() => createAtlas({ ...base, deadline: 0 }), RangeError);
+  createAtlas({ ...base, deadline: Infinity, maxRateLimitWait: Infinity });
+});
+
+Deno.test("atlas() gives up at the overall deadline, cutting each attempt's timeout to what is left", async () => {
+  await using server = startServer([{ hang: true }, { hang: true }]);
+  const { client, time } = setup(server.baseUrl, { timeout: 30_000, deadline: 60 });
+  const started = Date.now();
+  const error = await atlasError(() => client.request("GET", "groups"));
+  assert.ok(Date.now() - started < 5_000, "the 30 s attempt timeout was not cut to the deadline");
+  assert.equal(error.kind, "timeout");
+  assert.equal(error.code, "Deadline");
+  assert.equal(error.attempts, 1);
+  assert.match(
+    error.message,
+    /Gave up at the deadline of 0\.1 s after 1 attempt \(last: No complete answer within 60 ms\)/,
+  );
+  assert.deepEqual(time.waits, []);
+  // A per-request deadline overrides the client's.
+  const { client: patient } = setup(server.baseUrl, { timeout: 40, maxRetries: 0, deadline: 10 });
+  const own = await atlasError(() => patient.request("GET", "groups", undefined, { deadline: 1000 }));
+  assert.equal(own.code, "Timeout");
+  assert.match(own.message, /within 40 ms/);
+});
+
+Deno.test("atlas() hands each retry to onRetry: what failed, why, and when the next try is", async () => {
+  await using server = startServer([
+    { status: 503, body: { code: "Unavailable", message: "Later" } },
+    { status: 429, headers: { "retry-after": "30" }, body: { code: "TooManyRequests" } },
+    { status: 500, body: { code: "Internal", message: "my-secret leaked" } },
+    OK,
+  ]);
+  const notices: RetryNotice[] = [];
+  const { client } = setup(server.baseUrl, { onRetry: (n) => notices.push(n) });
+  await client.request("GET", "groups/g1");
+  assert.deepEqual(notices.map((n) => [n.attempt, n.reason, n.waitMs, n.rateLimited, n.first]), [
+    [1, "HTTP 503 Unavailable", 750, false, true],
+    [2, "HTTP 429 TooManyRequests", 30_000, true, false],
+    [3, "HTTP 500 Internal", 1250, false, false],
+  ]);
+  assert.equal(notices[0].message, "GET groups/g1: HTTP 503 Unavailable; trying again in 0.8 s (retry 1 of 4)");
+  assert.equal(
+    notices[1].message,
+    "Rate limited (HTTP 429) on GET groups/g1: waiting 30 s before trying again (waited 0 s so far, giving up after 15 min)",
+  );
+  assert.equal(notices[2].message, "GET groups/g1: HTTP 500 Internal; trying again in 1.3 s (retry 2 of 4)");
+  assert.ok(notices.every((n) => n.requestId === notices[0].requestId));
+  assert.deepEqual(notices.map((n) => n.elapsedMs), [750, 30_750, 32_000]);
+});
+
+Deno.test("noticePrinter() says nothing of quick retries, announces a slow request once, and throttles a busy run", () => {
+  let clock = 0;
+  const printed: string[] = [];
+  const print = noticePrinter((l) => printed.push(l), { now: () => clock });
+  const notice = (requestId: number, elapsedMs: number, rateLimited = false): RetryNotice => ({
+    method: "GET",
+    path: "groups",
+    attempt: 1,
+    reason: "HTTP 503 E",
+    waitMs: 500,
+    rateLimited,
+    first: false,
+    requestId,
+    elapsedMs,
+    rateLimitWaitedMs: 0,
+    message: `r${requestId} at ${elapsedMs}`,
+  });
+  print(notice(1, 500));
+  print(notice(1, 1500));
+  assert.deepEqual(printed, []);
+  print(notice(1, 3500));
+  print(notice(1, 7500)); // announced already (and within the quiet time)
+  clock = 10_000;
+  print(notice(1, 15_500)); // announced already
+  print(notice(2, 4000));
+  print(notice(3, 4000)); // within 2 s of the last line: counted
+  print(notice(4, 4000));
+  clock = 12_500;
+  print(notice(3, 9000, true)); // a long rate-limit wait is said each time
+  assert.deepEqual(printed, ["r1 at 3500", "r2 at 4000", "r3 at 9000 [2 more retries since the last notice]"]);
+});
+
+Deno.test("a client signal (Ctrl-C) ends a 429 pause at once, but lets an attempt on the wire finish", async () => {
+  const controller = new AbortController();
+  await using server = startServer([{ status: 429, headers: { "retry-after": "3600" } }, OK]);
+  const client = createAtlas({
+    apiKey: "k",
+    apiSecret: "s",
+    baseUrl: server.baseUrl,
+    maxRetryAfter: 3600,
+    maxRateLimitWait: Infinity,
+    signal: controller.signal,
+  });
+  const started = Date.now();
+  const pending = atlasError(() => client.request("GET", "groups"));
+  while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 20));
+  controller.abort(new Error("Ctrl-C"));
+  const error = await pending;
+  assert.equal(error.kind, "aborted");
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(server.requests.length, 1);
+
+  // An attempt already sent when the client signal aborts is answered, not cut off.
+  const second = new AbortController();
+  await using slow = startServer([() => {
+    second.abort(new Error("Ctrl-C"));
+    return new Promise((resolve) => setTimeout(() => resolve(OK), 30));
+  }]);
+  const finishing = createAtlas({ apiKey: "k", apiSecret: "s", baseUrl: slow.baseUrl, signal: second.signal });
+  assert.deepEqual(await finishing.request("GET", "groups/g1"), OK.body);
 });

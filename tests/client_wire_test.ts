@@ -52,7 +52,7 @@ Deno.test("createAtlas() sends Accept version=2 for connections and destinations
     ["GET", "groups/g1/connections", ACCEPT_V1],
     ["GET", "users", ACCEPT_V1],
   ];
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = clientFor(server);
   for (const [method, endpoint] of cases) {
     await client.request(method as "GET", `${endpoint}?limit=5`);
@@ -144,7 +144,7 @@ Deno.test("createAtlas() throws a TypeError for an unknown method and sends noth
 });
 
 Deno.test("createAtlas() accepts a leading slash and keeps the query string", async () => {
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const client = clientFor(server, { baseUrl: `${server.baseUrl}/` });
   assert.equal(client.baseUrl, server.baseUrl);
   await client.request("GET", "/groups?limit=5&cursor=a%2Bb");
@@ -180,13 +180,13 @@ Deno.test("lib/_version.ts VERSION equals deno.json's version and names the User
 });
 
 Deno.test("createAtlas() sends a custom userAgent when given", async () => {
-  await using server = startServer([{}]);
+  await using server = startServer([{ body: { code: "Success", data: { items: [] } } }]);
   await clientFor(server, { userAgent: "my-tool/2.0" }).request("GET", "groups");
   assert.equal(server.requests[0].headers.get("user-agent"), "my-tool/2.0");
 });
 
 Deno.test("createAtlas() does not follow redirects, so credentials never leave the base URL", async () => {
-  await using elsewhere = startServer([], { fallback: { body: { code: "Success" } } });
+  await using elsewhere = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   await using server = startServer([{ status: 302, body: "", headers: { location: `${elsewhere.baseUrl}/groups` } }]);
   const error = await rejection(() => clientFor(server).request("GET", "groups"));
   assert.equal((error as { status?: number }).status, 302);

@@ -138,7 +138,7 @@ Deno.test("nullLog() writes nothing and DEFAULT_LOG_FILE is logs/fivetran.log", 
 });
 
 Deno.test("FIVETRAN_LOG_FILE picks the log file, 'off' disables it, and the default is logs/fivetran.log", async () => {
-  await using server = startServer([], { fallback: { body: { code: "Success" } } });
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { items: [] } } } });
   const cases: [string | undefined, string | undefined][] = [
     [undefined, "logs/fivetran.log"],
     ["off", undefined],
@@ -175,7 +175,7 @@ Deno.test("FIVETRAN_LOG_FILE picks the log file, 'off' disables it, and the defa
     );
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, "");
-    assert.equal(run.stdout.trim(), '{"code":"Success"}');
+    assert.equal(run.stdout.trim(), '{"code":"Success","data":{"items":[]}}');
     const entries = [...Deno.readDirSync(dir.path)].map((e) => e.name).sort();
     if (expected === undefined) {
       assert.deepEqual(entries, ["script.ts"], `FIVETRAN_LOG_FILE=${value}`);

@@ -11,6 +11,7 @@ import { USER_AGENT } from "../_version.ts";
 import { type Envelope, isRecord, type ListData } from "./envelope.ts";
 import { AtlasError, type HttpMethod } from "./errors.ts";
 import type { AtlasLogger } from "./log_entry.ts";
+import type { RetryNotice } from "./notice.ts";
 import { RateLimitPacer } from "./pacer.ts";
 import { abortableSleep } from "./retry.ts";
 import { checkNumber, createSender, type Sender } from "./send.ts";
@@ -48,11 +49,34 @@ export interface AtlasOptions {
    */
   timeout?: number;
   /**
-   * Retries after the first attempt (429s, and for requests safe to repeat, 5xx, network errors and timeouts).
+   * Milliseconds a request may take in all, every attempt, retry and wait included; each attempt's
+   * `timeout` is cut to what is left. `Infinity` for no overall limit.
+   *
+   * @default {Infinity}
+   */
+  deadline?: number;
+  /**
+   * The most bytes of an answer's body the client reads. A longer answer fails at once with an
+   * `invalid-response` {@link AtlasError} (code `ResponseTooLarge`) and is not retried; a `Content-Length`
+   * above it is refused before reading. A page of 1,000 connections is well under 10 MiB.
+   *
+   * @default {67108864 (64 MiB)}
+   */
+  maxResponseBytes?: number;
+  /**
+   * Retries after the first attempt for 5xx answers, network errors and timeouts, when the request is safe to
+   * repeat. A 429 does not spend one: it waits (see `maxRateLimitWait`).
    *
    * @default {4}
    */
   maxRetries?: number;
+  /**
+   * Milliseconds one request may spend waiting for the rate limit in all (the 429 pauses); past it the
+   * request fails with an error saying how long it waited. `Infinity` waits as long as the API asks.
+   *
+   * @default {900000 (15 minutes)}
+   */
+  maxRateLimitWait?: number;
   /**
    * The longest wait, in seconds, a `Retry-After` is honoured for; a longer one is cut to this.
    *
@@ -83,6 +107,21 @@ export interface AtlasOptions {
    * @default {no printing}
    */
   onWarning?: (message: string) => void;
+  /**
+   * Receives a notice before each retry: what failed, why, and when the next try is. Library code prints
+   * nothing; recipes and `atlas()` print these on stderr (see `noticePrinter` in `lib/client/notice.ts`).
+   *
+   * @default {no notices}
+   */
+  onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Ends every wait of this client at once (rate-limit pauses, backoff between retries) and stops further
+   * retries: such a request rejects with an `aborted` {@link AtlasError}. An attempt already on the wire is not
+   * cut off (give the request its own `signal` for that). Recipes pass their Ctrl-C signal here.
+   *
+   * @default {no signal}
+   */
+  signal?: AbortSignal;
   /**
    * Sleeps between retries; tests inject a fake.
    *
@@ -128,6 +167,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Milliseconds this request may take per attempt; overrides the client's `timeout`. */
   timeout?: number;
+  /** Milliseconds this request may take in all; overrides the client's `deadline`. */
+  deadline?: number;
 }
 
 /** Options of {@link Atlas.paginate}. */
@@ -209,20 +250,28 @@ export function openSender(options: AtlasOptions = {}): Sender {
   const {
     fetch: fetchImpl = globalThis.fetch,
     timeout = 30_000,
+    deadline = Infinity,
+    maxResponseBytes = 64 * 1024 * 1024,
     maxRetries = 4,
+    maxRateLimitWait = 900_000,
     maxRetryAfter = 120,
     retryDelay = 500,
     maxRetryDelay = 30_000,
     logger,
     onWarning,
+    onRetry,
+    signal,
     sleep = abortableSleep,
     random = Math.random,
     now = Date.now,
     userAgent = USER_AGENT,
   } = options;
-  const pacer = options.pacer === false ? undefined : options.pacer ?? new RateLimitPacer({ sleep, now });
+  const pacer = options.pacer === false ? undefined : options.pacer ?? new RateLimitPacer({ sleep, now, random });
   checkNumber("timeout", timeout, 1, 3_600_000);
+  checkNumber("deadline", deadline, 1, Infinity);
+  checkNumber("maxResponseBytes", maxResponseBytes, 1, 2 ** 31, true);
   checkNumber("maxRetries", maxRetries, 0, 100, true);
+  checkNumber("maxRateLimitWait", maxRateLimitWait, 0, Infinity);
   checkNumber("maxRetryAfter", maxRetryAfter, 0, 86_400);
   checkNumber("retryDelay", retryDelay, 0, 3_600_000);
   checkNumber("maxRetryDelay", maxRetryDelay, 0, 3_600_000);
@@ -243,13 +292,17 @@ export function openSender(options: AtlasOptions = {}): Sender {
     secrets: [apiKey ?? "", apiSecret ?? "", authorization].filter((s) => s !== ""),
     fetch: fetchImpl,
     userAgent,
+    maxResponseBytes,
     timeout,
-    retry: { maxRetries, maxRetryAfter, retryDelay, maxRetryDelay, random },
+    deadline,
+    retry: { maxRetries, maxRetryAfter, maxRateLimitWait, retryDelay, maxRetryDelay, random },
     ...(pacer ? { pacer } : {}),
     sleep,
     now,
     ...(logger ? { logger } : {}),
     ...(onWarning ? { onWarning } : {}),
+    ...(onRetry ? { onRetry } : {}),
+    ...(signal ? { signal } : {}),
   });
 }
 

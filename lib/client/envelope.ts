@@ -5,6 +5,10 @@
  * @module
  */
 
+import { ANSWER_SHAPES, type AnswerShape } from "./_answer_shapes.ts";
+
+export type { AnswerShape };
+
 /** Fivetran's response envelope. */
 export interface Envelope<T = unknown> {
   /** `"Success"` on success; a word such as `NotFound_Connection` on failure. */
@@ -26,14 +30,73 @@ export interface ListData<T = unknown> {
 /** The envelope of a 2xx answer, or why the body is not one. */
 export type SuccessBody = { ok: true; envelope: Envelope } | { ok: false; problem: string };
 
-/** Reads a 2xx body: an empty body is a bare success; anything else must be a JSON envelope. */
-export function readSuccess(text: string, contentType: string | null): SuccessBody {
-  if (text.trim() === "") return { ok: true, envelope: { code: "Success" } };
+/**
+ * What the 2xx answer of `method path` must carry, from Fivetran's OpenAPI definition: `object` (a resource),
+ * `list` (a page), `empty` (no body documented), or `any` (an envelope; also for paths the definition lacks).
+ */
+export function answerShape(method: string, path: string): AnswerShape {
+  const segments = path.replace(/\/+$/, "").split("/");
+  let best: { shape: AnswerShape; literals: number } | undefined;
+  for (const [m, template, shape] of SHAPES.get(`${method} ${segments.length}`) ?? []) {
+    let literals = 0;
+    let matches = m === method;
+    for (let i = 0; matches && i < segments.length; i++) {
+      if (template[i] === "{}") matches = segments[i] !== "";
+      else if (template[i] === segments[i]) literals++;
+      else matches = false;
+    }
+    if (matches && (!best || literals > best.literals)) best = { shape, literals };
+  }
+  return best?.shape ?? "any";
+}
+
+const SHAPES = new Map<string, [string, string[], AnswerShape][]>();
+for (const [method, template, shape] of ANSWER_SHAPES) {
+  const segments = template.split("/");
+  const key = `${method} ${segments.length}`;
+  if (!SHAPES.has(key)) SHAPES.set(key, []);
+  SHAPES.get(key)!.push([method, segments, shape]);
+}
+
+/**
+ * Reads a 2xx body. It must be a JSON envelope whose `data` has the shape `shape` calls for: an object for a
+ * resource, `data.items` a list for a page. An empty body is a bare success only for a 204 or where the
+ * definition documents no body.
+ */
+export function readSuccess(
+  text: string,
+  answer: { contentType: string | null; status: number; shape: AnswerShape },
+): SuccessBody {
+  if (text.trim() === "") {
+    if (answer.status === 204 || answer.shape === "empty") return { ok: true, envelope: { code: "Success" } };
+    return { ok: false, problem: "Expected a JSON envelope, got an empty body" };
+  }
   const parsed = parseJson(text);
   if (!parsed.ok || !isEnvelope(parsed.value)) {
-    return { ok: false, problem: `Expected a JSON envelope, got ${snippet(text, contentType)}` };
+    return { ok: false, problem: `Expected a JSON envelope, got ${snippet(text, answer.contentType)}` };
+  }
+  const data = parsed.value.data;
+  if (answer.shape === "object" && !isRecord(data)) {
+    return { ok: false, problem: `Expected data to be an object, got ${describe(data)}` };
+  }
+  if (answer.shape === "list" && !(isRecord(data) && Array.isArray(data.items))) {
+    const what = !isRecord(data)
+      ? describe(data)
+      : data.items === undefined
+      ? "data without items"
+      : `data.items ${describe(data.items)}`;
+    return { ok: false, problem: `Expected data.items to be a list, got ${what}` };
   }
   return { ok: true, envelope: parsed.value };
+}
+
+/** A few words for a JSON value: `an empty body`, `a string 'x'`, `null`, `an array of 3`. */
+function describe(value: unknown): string {
+  if (value === undefined) return "no data";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "string") return `a string '${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+  return `${typeof value === "object" ? "an object" : `a ${typeof value}`}`;
 }
 
 /** Fivetran's `code` and `message` from an error answer, or words of ours when the body has none. */

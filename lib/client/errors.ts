@@ -76,8 +76,10 @@ export class AtlasError extends Error {
    * @param init The error's fields.
    */
   constructor(init: AtlasErrorInit) {
-    const what = init.status ? `HTTP ${init.status} ${init.code}` : init.code;
-    super(`${init.method} ${init.path} failed: ${what}: ${init.fivetranMessage}`, { cause: init.cause });
+    const what = init.status ? `HTTP ${init.status} ${oneLine(init.code, 100)}` : oneLine(init.code, 100);
+    super(`${init.method} ${oneLine(init.path, 200)} failed: ${what}: ${oneLine(init.fivetranMessage, 500)}`, {
+      cause: init.cause,
+    });
     this.name = "AtlasError";
     this.kind = init.kind;
     this.status = init.status;
@@ -88,4 +90,11 @@ export class AtlasError extends Error {
     this.attempts = init.attempts;
     if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
   }
+}
+
+/** `text` on one line (line breaks and control characters as spaces), cut to `max` characters. */
+function oneLine(text: string, max: number): string {
+  // deno-lint-ignore no-control-regex
+  const flat = String(text).replace(/[\u0000-\u001f\u007f]+/g, " ");
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }

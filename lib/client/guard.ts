@@ -13,7 +13,7 @@ const METHODS: readonly HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
 /** Throws a `TypeError` unless `method` is one the Fivetran API uses. */
 export function checkMethod(method: unknown): asserts method is HttpMethod {
   if (!METHODS.includes(method as HttpMethod)) {
-    throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${String(method)}'`);
+    throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${short(String(method))}'`);
   }
 }
 
@@ -72,16 +72,36 @@ export interface NormalizedEndpoint {
   legacy: boolean;
 }
 
+/** The longest endpoint accepted (path and query); Fivetran's longest real ones are a few hundred characters. */
+export const MAX_ENDPOINT_LENGTH = 4096;
+
+/** The most characters of a caller's input that an error message repeats. */
+const ECHO = 200;
+
 /**
  * Checks an endpoint and rewrites the retired `connectors` word.
  *
  * Rejects, before anything is sent, endpoints that could carry credentials to another host or out of the
- * base path: absolute URLs, protocol-relative `//host` forms, backslashes, and `..` segments (also
- * percent-encoded).
+ * base path: absolute URLs, protocol-relative `//host` forms, backslashes, control characters (the URL parser
+ * silently drops tabs and newlines, which turned `.\t.` into `..`), `.` and `..` segments however they are
+ * spelled (percent-encoded once or twice, `\` or `%5c` as the separator, unicode dots that normalise to `.`),
+ * and endpoints longer than {@link MAX_ENDPOINT_LENGTH}.
  */
 export function normalizeEndpoint(endpoint: unknown): NormalizedEndpoint {
   if (typeof endpoint !== "string") {
     throw new TypeError(`Expected the endpoint to be a string, got ${typeof endpoint}`);
+  }
+  if (endpoint.length > MAX_ENDPOINT_LENGTH) {
+    throw new TypeError(
+      `Expected an endpoint of at most ${MAX_ENDPOINT_LENGTH} characters, got ${endpoint.length} ('${
+        short(endpoint)
+      }')`,
+    );
+  }
+  if (CONTROL.test(endpoint)) {
+    throw new TypeError(
+      `Expected an endpoint without control characters (tab, newline, NUL), got '${short(endpoint)}'`,
+    );
   }
   const raw = endpoint.trim();
   if (raw === "" || raw === "/") {
@@ -94,23 +114,49 @@ export function normalizeEndpoint(endpoint: unknown): NormalizedEndpoint {
   }
   let rel = raw.replace(/^\/+/, "");
   const cut = rel.search(/[?#]/);
-  const pathPart = cut === -1 ? rel : rel.slice(0, cut);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathPart);
-  } catch {
-    throw new TypeError(`Expected a valid percent-encoded endpoint, got '${short(raw)}'`);
-  }
-  if (decoded.split("/").some((segment) => segment === ".." || segment === ".")) {
-    throw new TypeError(
-      `Expected an endpoint inside the base path, got '${short(raw)}' (it contains a '..' or '.' segment)`,
-    );
-  }
+  checkPath(cut === -1 ? rel : rel.slice(0, cut), raw);
   if (rel.includes("#")) rel = rel.slice(0, rel.indexOf("#"));
   const legacy = LEGACY.test(rel);
   if (legacy) rel = rel.replace(LEGACY, (_m, group = "") => `${group}connections`);
   const q = rel.indexOf("?");
   return { endpoint: rel, path: q === -1 ? rel : rel.slice(0, q), legacy };
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Throws unless `path` stays inside the base path however a server reads it: decoded once, twice or more, with
+ * `\` as a separator and unicode dots normalised, no segment is `.` or `..` and no control character appears.
+ */
+function checkPath(path: string, raw: string): void {
+  let text = path;
+  for (let round = 0; round < 4; round++) {
+    if (CONTROL.test(text)) {
+      throw new TypeError(`Expected an endpoint without control characters, got '${short(raw)}' (percent-encoded)`);
+    }
+    if (text.split(/[/\\]/).some(isDotSegment)) {
+      throw new TypeError(
+        `Expected an endpoint inside the base path, got '${short(raw)}' (it contains a '..' or '.' segment)`,
+      );
+    }
+    if (!text.includes("%")) return;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text);
+    } catch {
+      if (round === 0) throw new TypeError(`Expected a valid percent-encoded endpoint, got '${short(raw)}'`);
+      return; // a literal '%' left after decoding: no further encoded layer to read
+    }
+    if (decoded === text) return;
+    text = decoded;
+  }
+  throw new TypeError(`Expected an endpoint encoded at most a few times, got '${short(raw)}'`);
+}
+
+function isDotSegment(segment: string): boolean {
+  const plain = segment.normalize("NFKC").trim();
+  return plain === "." || plain === "..";
 }
 
 /** The Accept header the operation at `path` (relative, no query) expects. */
@@ -129,16 +175,28 @@ export function isIdempotentPost(path: string): boolean {
     path === "certificates";
 }
 
-/** Joins a base URL and a normalized endpoint, and checks the result stays under the base. */
+/** Joins a base URL and a normalized endpoint, and checks the URL as the parser built it stays under the base. */
 export function joinUrl(base: URL, endpoint: string): URL {
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(`${base.origin}${basePath}/${endpoint}`);
   if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`)) {
     throw new TypeError(`Expected an endpoint under ${base.href}, got '${short(endpoint)}'`);
   }
+  checkPath(url.pathname.slice(basePath.length + 1), endpoint);
   return url;
 }
 
-function short(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** The URL `endpoint` (relative to `base`) is sent to, after every check; what the fuzz tests drive. */
+export function guardedUrl(base: URL, endpoint: string): URL {
+  return joinUrl(base, normalizeEndpoint(endpoint).endpoint);
+}
+
+/** At most {@link ECHO} characters of a caller's input, control characters shown as escapes, on one line. */
+export function short(text: string): string {
+  const visible = text.slice(0, ECHO).replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => ({ "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return visible.length > ECHO || text.length > ECHO ? `${visible.slice(0, ECHO - 3)}...` : visible;
 }

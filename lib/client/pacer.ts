@@ -2,7 +2,8 @@
  * A rate-limit pacer shared by every request of a client, so concurrent workers stay inside the account's
  * budget together: it reads `X-Rate-Limit` / `X-Rate-Limit-Remaining`, spaces requests evenly once the
  * remaining budget runs low, and when any request gets a 429 it holds every request until the
- * `Retry-After` has passed — one pause for all, not one per worker.
+ * `Retry-After` has passed — one pause for all, not one per worker. When a pause ends, the waiting requests
+ * resume spread over a short jittered ramp, not all in the same instant (which would only bring the next 429).
  *
  * @module
  */
@@ -24,6 +25,19 @@ export interface PacerOptions {
    * @default {0.1}
    */
   reserve?: number;
+  /**
+   * The longest ramp, in milliseconds, over which requests held by a pause resume (each waits a random
+   * share of it after the pause); a pause shorter than this ramps over half its own length.
+   *
+   * @default {1000}
+   */
+  ramp?: number;
+  /**
+   * Random source for the ramp, in [0, 1).
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
   /**
    * Sleeps; tests inject a fake.
    *
@@ -60,6 +74,11 @@ export class RateLimitPacer {
   #limit: number | undefined;
   #remaining: number | undefined;
   #pauses = 0;
+  #pauseMs = 0;
+  #held = 0;
+  #released = 0;
+  #rampMs: number;
+  #random: () => number;
 
   /**
    * Creates a pacer.
@@ -67,9 +86,19 @@ export class RateLimitPacer {
    * @param options Window, reserve, clock and sleep.
    */
   constructor(options: PacerOptions = {}) {
-    const { windowMs = 60_000, reserve = 0.1, sleep = abortableSleep, now = Date.now } = options;
+    const {
+      windowMs = 60_000,
+      reserve = 0.1,
+      ramp = 1000,
+      random = Math.random,
+      sleep = abortableSleep,
+      now = Date.now,
+    } = options;
     if (!(windowMs > 0)) throw new RangeError(`Expected windowMs to be positive, got ${windowMs}`);
     if (!(reserve >= 0 && reserve <= 1)) throw new RangeError(`Expected reserve to be from 0 to 1, got ${reserve}`);
+    if (!(ramp >= 0 && ramp <= 600_000)) throw new RangeError(`Expected ramp to be from 0 to 600000 ms, got ${ramp}`);
+    this.#rampMs = ramp;
+    this.#random = random;
     this.#windowMs = windowMs;
     this.#reserve = reserve;
     this.#sleep = sleep;
@@ -86,22 +115,41 @@ export class RateLimitPacer {
     return { limit: this.#limit, remaining: this.#remaining };
   }
 
-  /** Waits until a request may be sent: after any shared pause, and in its slot when pacing. */
+  /** Waits until a request may be sent: after any shared pause (and its ramp), and in its slot when pacing. */
   async wait(signal?: AbortSignal): Promise<void> {
     // Sleep out a shared pause; sleep again only if another 429 extended it meanwhile.
+    let held: number | undefined;
     for (;;) {
       const pauses = this.#pauses;
       const now = this.#now();
       if (this.#pausedUntil <= now) break;
+      if (held !== pauses) {
+        held = pauses;
+        this.#held++;
+      }
       await this.#sleep(this.#pausedUntil - now, signal);
       if (this.#pauses === pauses) break;
     }
+    if (held !== undefined) await this.#ramp(signal);
     const interval = this.#interval();
     if (interval === 0) return;
     const now = this.#now();
     const slot = Math.max(now, this.#nextSlot);
     this.#nextSlot = slot + interval;
     if (slot > now) await this.#sleep(slot - now, signal);
+  }
+
+  /**
+   * After a pause, the requests it held would all resume in the same instant (and meet the next 429 together):
+   * the first goes at once, the others each at a jittered share of the ramp, in the order they were held.
+   */
+  async #ramp(signal?: AbortSignal): Promise<void> {
+    const ticket = this.#released++;
+    const others = this.#held - 1;
+    const ramp = Math.min(this.#rampMs, this.#pauseMs / 2);
+    if (ticket === 0 || others <= 0 || ramp <= 0) return;
+    const share = Math.min(ticket - 1 + this.#random(), others) / others;
+    await this.#sleep(Math.round(share * ramp), signal);
   }
 
   /** Records an answer's budget headers. */
@@ -119,7 +167,10 @@ export class RateLimitPacer {
     const until = this.#now() + Math.max(0, ms);
     if (until > this.#pausedUntil) {
       this.#pausedUntil = until;
+      this.#pauseMs = Math.max(0, ms);
       this.#pauses++;
+      this.#held = 0;
+      this.#released = 0;
     }
   }
 

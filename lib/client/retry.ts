@@ -7,10 +7,12 @@
 
 /** When to try again. */
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt for 5xx, network errors and timeouts (429s do not count). */
   maxRetries: number;
   /** The longest `Retry-After`, in seconds, that is honoured; a longer one is cut to this. */
   maxRetryAfter: number;
+  /** Milliseconds a request may spend waiting for the rate limit (429s) in all; `Infinity` for no limit. */
+  maxRateLimitWait: number;
   /** First backoff step in milliseconds. */
   retryDelay: number;
   /** Longest backoff step in milliseconds. */
@@ -19,30 +21,71 @@ export interface RetryPolicy {
   random: () => number;
 }
 
-/**
- * Milliseconds to wait before attempt `attempt + 1` after an HTTP error answer, or `undefined` when the
- * failure is not retried: 429s always are, 5xx only when the request is safe to repeat.
- */
-export function httpRetryWait(
-  policy: RetryPolicy,
-  attempt: number,
-  failure: { status: number; idempotent: boolean; retryAfterMs: number | undefined },
-): number | undefined {
-  const { status, idempotent, retryAfterMs } = failure;
-  const retryable = status === 429 || (status >= 500 && idempotent);
-  if (!retryable || attempt > policy.maxRetries) return undefined;
-  return retryAfterMs !== undefined
-    ? Math.min(retryAfterMs, policy.maxRetryAfter * 1000)
-    : backoff(attempt, policy.retryDelay, policy.maxRetryDelay, policy.random);
+/** What one request has spent on retries so far. */
+export interface RetryState {
+  /** Retries spent on 5xx, network errors and timeouts. */
+  retries: number;
+  /** 429s answered so far. */
+  rateLimited: number;
+  /** Milliseconds of rate-limit waits asked for so far. */
+  rateLimitWaitMs: number;
+  /** When the first 429 came (epoch ms). */
+  firstRateLimitAt?: number;
+}
+
+/** A failed attempt, as the retry policy sees it. */
+export type AttemptFailure =
+  | { kind: "http"; status: number; retryAfterMs: number | undefined }
+  | { kind: "network" | "timeout" };
+
+/** The policy's answer: wait and try again, or stop (and why). */
+export type RetryDecision =
+  | { retry: true; waitMs: number; rateLimited: boolean }
+  | { retry: false; why: "not-retryable" | "unsafe" | "retries" | "rate-limit-wait"; waitedMs?: number };
+
+/** A fresh {@link RetryState}. */
+export function newRetryState(): RetryState {
+  return { retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
 }
 
 /**
- * Milliseconds to wait before attempt `attempt + 1` after a network failure or timeout, or `undefined`
- * when it is not retried (a request not safe to repeat, or no retries left).
+ * Decides whether a failed attempt is tried again, and after how long; updates `state`.
+ *
+ * - A 429 is an instruction to wait, not an error: it waits `Retry-After` (or a backoff when the server does
+ *   not say, or says 0 again) and does not spend a retry; it gives up only when the time spent waiting for
+ *   the rate limit would pass `maxRateLimitWait`.
+ * - A 5xx, network error or timeout spends one of `maxRetries`, after a jittered exponential backoff, and only
+ *   when the request is safe to repeat (`idempotent`).
+ * - Anything else (4xx) is final.
  */
-export function networkRetryWait(policy: RetryPolicy, attempt: number, idempotent: boolean): number | undefined {
-  if (!idempotent || attempt > policy.maxRetries) return undefined;
-  return backoff(attempt, policy.retryDelay, policy.maxRetryDelay, policy.random);
+export function decideRetry(
+  policy: RetryPolicy,
+  state: RetryState,
+  failure: AttemptFailure,
+  context: { idempotent: boolean; now: number },
+): RetryDecision {
+  if (failure.kind === "http" && failure.status === 429) {
+    state.rateLimited++;
+    state.firstRateLimitAt ??= context.now;
+    const asked = failure.retryAfterMs === undefined ? 0 : Math.min(failure.retryAfterMs, policy.maxRetryAfter * 1000);
+    // A server that says nothing, or says 0 again (or a maxRetryAfter of 0), gets a growing backoff, so a run of
+    // 429s never spins.
+    const silent = failure.retryAfterMs === undefined || (asked === 0 && state.rateLimited > 1);
+    const waitMs = silent ? backoff(state.rateLimited, policy.retryDelay, policy.maxRetryDelay, policy.random) : asked;
+    const spent = Math.max(state.rateLimitWaitMs, context.now - state.firstRateLimitAt);
+    if (spent + waitMs > policy.maxRateLimitWait) return { retry: false, why: "rate-limit-wait", waitedMs: spent };
+    state.rateLimitWaitMs += waitMs;
+    return { retry: true, waitMs, rateLimited: true };
+  }
+  if (failure.kind === "http" && failure.status < 500) return { retry: false, why: "not-retryable" };
+  if (!context.idempotent) return { retry: false, why: "unsafe" };
+  if (state.retries >= policy.maxRetries) return { retry: false, why: "retries" };
+  state.retries++;
+  const retryAfterMs = failure.kind === "http" ? failure.retryAfterMs : undefined;
+  const waitMs = retryAfterMs !== undefined
+    ? Math.min(retryAfterMs, policy.maxRetryAfter * 1000)
+    : backoff(state.retries, policy.retryDelay, policy.maxRetryDelay, policy.random);
+  return { retry: true, waitMs, rateLimited: false };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TransportSettings {
   authorization: string;
   /** The `User-Agent` header value. */
   userAgent: string;
+  /** The most bytes of an answer's body read; a longer answer is an error, not read further. */
+  maxResponseBytes: number;
 }
 
 /** One attempt. */
@@ -70,13 +72,59 @@ export async function sendAttempt(settings: TransportSettings, attempt: AttemptI
     };
     if (single) init.client = single;
     const response = await settings.fetch(url, init);
-    const text = await response.text();
+    const text = await readCapped(response, settings.maxResponseBytes);
     return { response, text };
   } finally {
     single?.close();
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** An answer whose body is longer than `maxResponseBytes`: not read further, and not retried. */
+export class ResponseTooLarge extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param response The answer (its body cancelled).
+   * @param seen Bytes announced by `Content-Length`, or read before stopping.
+   * @param limit The cap.
+   * @param announced Whether `seen` is the `Content-Length` (else the bytes read before stopping).
+   */
+  constructor(readonly response: Response, readonly seen: number, readonly limit: number, readonly announced: boolean) {
+    super(`Answer larger than ${limit} bytes`);
+    this.name = "ResponseTooLarge";
+  }
+}
+
+/** The body as text, reading at most `limit` bytes (a larger `Content-Length` is refused before reading). */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const announced = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(announced) && announced > limit) {
+    await response.body?.cancel().catch(() => {});
+    throw new ResponseTooLarge(response, announced, limit, true);
+  }
+  if (!response.body || (Number.isFinite(announced) && announced <= limit)) return await response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new ResponseTooLarge(response, total, limit, false);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** Whether a failed attempt failed because its time ran out. */
@@ -91,9 +139,32 @@ export function isPermissionError(error: unknown): boolean {
   return error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
 }
 
-/** One line describing a network failure. */
-export function describeNetworkError(error: unknown): string {
-  return `Network error: ${firstLine((error as Error)?.message ?? String(error))}`;
+/**
+ * One line describing a network failure, naming the host and the cause Deno's `fetch failed` hides in its
+ * `cause`: connection refused, DNS failure, TLS, a reset or a connection closed before the answer.
+ */
+export function describeNetworkError(error: unknown, url: URL): string {
+  const texts: string[] = [];
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    texts.push(String((e as Error).message ?? e));
+    e = (e as { cause?: unknown }).cause;
+  }
+  const all = texts.join(" | ");
+  const detail = firstLine(texts.at(-1) ?? "").replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
+  const cause = /connection refused/i.test(all)
+    ? "connection refused (nothing listens on that port?)"
+    : /dns error|failed to lookup|name or service not known|nodename nor servname|no such host/i.test(all)
+    ? "DNS lookup failed (no such host?)"
+    : /certificate|tls|ssl|handshake|corrupt message|InvalidContentType/i.test(all)
+    ? `TLS failure: ${detail}`
+    : /connection reset/i.test(all)
+    ? "connection reset by the server"
+    : /closed before|incomplete ?message|unexpected eof|connection closed/i.test(all)
+    ? "connection closed before the answer"
+    : /requests to port \d+ are blocked/i.test(all)
+    ? `${detail.replace(/^Fetch failed: /, "")} (by Deno)`
+    : detail || "fetch failed";
+  return `Network error: ${url.host}: ${cause}`;
 }
 
 function freshConnection(): Deno.HttpClient | undefined {
