@@ -27,6 +27,21 @@ export const MAX_BODY_BYTES = 1_048_576;
 /** Largest accepted file upload (multipart routes: Connector SDK packages), bytes. */
 export const MAX_UPLOAD_BYTES = 32 * 1_048_576;
 
+/** Deepest nesting of arrays and objects accepted in a JSON request body (deeper is 400, not a stack overflow). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether arrays/objects in `value` nest deeper than `max` levels (iterative: no recursion on hostile input). */
+function nestedDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** What the request handler needs from the running sandbox. */
 export interface ServerContext {
   /** Current state (replaced by reset). */
@@ -198,10 +213,16 @@ export function createHandler(
 ): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
   return async (req, info) => {
     const url = new URL(req.url);
-    if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
-      return await admin(ctx, req, url);
+    try {
+      if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
+        return await admin(ctx, req, url);
+      }
+      return await api(ctx, req, url, info);
+    } catch (e) {
+      // A last resort: a defect answers Fivetran's error shape (no stack trace) and the sandbox keeps serving.
+      await req.body?.cancel().catch(() => {});
+      return json(500, errorBody("InternalServerError", `Sandbox error: ${String((e as Error)?.message ?? e)}`));
     }
-    return await api(ctx, req, url, info);
   };
 }
 
@@ -442,6 +463,16 @@ async function api(
         ),
       );
     }
+    if (nestedDeeper(body, MAX_JSON_DEPTH)) {
+      meta.body = text.length > 200 ? text.slice(0, 200) + "…" : text;
+      return finish(
+        json(
+          400,
+          errorBody("InvalidInput", `JSON in request body nested deeper than ${MAX_JSON_DEPTH} levels`),
+          headers,
+        ),
+      );
+    }
     meta.body = journalBody(state, route.operationId, params, body);
     const refused = normalizeBody(body, route.operationId);
     if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
@@ -585,7 +616,12 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
     if (!Number.isFinite(ms) || ms < 0) {
       return json(400, errorBody("InvalidInput", "advance needs ?ms=N (non-negative)"));
     }
-    ctx.advance(ms);
+    try {
+      ctx.advance(ms);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return json(400, errorBody("InvalidInput", e.message));
+    }
     return json(200, { ok: true, now: new Date(ctx.state().now()).toISOString() });
   }
   if (p === "/_sandbox/faults" && method === "GET") {
