@@ -213,6 +213,13 @@ export function createHandler(
 ): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
   return async (req, info) => {
     const url = new URL(req.url);
+    // `req.url` is the request target as sent: `..` segments (even as `%2e%2e`) are refused, not resolved, so that
+    // an API path never lands on another resource or on an admin endpoint.
+    const rawPath = req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").split(/[?#]/)[0];
+    if (rawPath.split("/").some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+      await req.body?.cancel().catch(() => {});
+      return json(404, errorBody("NotFound", `No such path '${rawPath.slice(0, 200)}': dot segments are not resolved`));
+    }
     try {
       if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
         return await admin(ctx, req, url);
@@ -565,7 +572,9 @@ function normalizeBody(body: unknown, operationId: string): string | undefined {
 
 async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
   const p = url.pathname.replace(/\/+$/, "");
-  const bodyText = req.body ? await req.text() : "";
+  const read = req.body ? await readBody(req) : "";
+  if (read instanceof ApiError) return json(read.status, errorBody(read.code, read.message));
+  const bodyText = read;
   const method = req.method;
   if ((p === "/_sandbox" || p === "/_sandbox/health") && method === "GET") {
     return json(200, {
