@@ -251,3 +251,18 @@ Deno.test("deleting a destination frees its proxy agent and leaves nothing namin
     assert.ok(!answers.some((a) => a.startsWith("/destinations?") && a.includes(`"${g}"`)), "the destination is gone");
   });
 });
+
+Deno.test("the account's last Account Administrator can't be deleted, as Fivetran documents", async () => {
+  await withSandbox({ connections: 5, clock: createManualClock() }, async (sb) => {
+    const admins = (await call(sb, "GET", "/users")).body.data.items.filter((u: { role: string }) =>
+      u.role === "Account Administrator"
+    );
+    assert.ok(admins.length >= 2);
+    for (const admin of admins.slice(1)) assert.equal((await call(sb, "DELETE", `/users/${admin.id}`)).status, 200);
+    const last = await call(sb, "DELETE", `/users/${admins[0].id}`);
+    assert.equal(last.status, 400);
+    assert.equal(last.body.code, "InvalidInput");
+    assert.match(last.body.message, /last Account Administrator/);
+    assert.equal((await call(sb, "GET", `/users/${admins[0].id}`)).status, 200);
+  });
+});

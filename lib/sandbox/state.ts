@@ -659,7 +659,12 @@ export class SandboxState {
 
   /** Delete a user and their memberships. */
   deleteUser(id: string): void {
-    this.user(id);
+    const user = this.user(id);
+    // Fivetran: "You will be unable to delete an account owner user if there is only one remaining."
+    const owner = "Account Administrator";
+    if (user.role === owner && !this.users.all().some((u) => u.id !== id && u.role === owner)) {
+      throw invalidInput(`User '${id}' is the account's last ${owner} and can't be deleted`);
+    }
     this.memberships.dropOwner(["user-group", "user-connection"], id);
     this.memberships.dropTarget(["team-user"], id);
     this.users.remove(id);
