@@ -75,6 +75,14 @@ Deno.test({
       assert.equal(deep.status, 400);
       assert.match(deep.body.message, /nested deeper than 64/);
       await alive(sb);
+      // whatever the hostile requests left behind snapshots, and the snapshot replays to the same state
+      const snapshot = sb.snapshot();
+      const again = await startSandbox({ seed: snapshot, clock: createManualClock() });
+      try {
+        assert.deepEqual(again.snapshot(), snapshot);
+      } finally {
+        await again.close();
+      }
     });
   },
 });
@@ -413,6 +421,9 @@ Deno.test("hostile seeds are refused at start-up with one clear message; odd but
       destinations: [{ group_id: "g1", service: "snowflake" }, { group_id: "g1", service: "snowflake" }],
     }, /two destinations/],
     ["platform as a list", { platform: [] }, /'platform' must be an object/],
+    ["a null proxy agent", { platform: { proxy_agents: [null] } }, /platform\.proxy_agents\[0\] must be an object/],
+    ["proxy agents not a list", { platform: { proxy_agents: {} } }, /'platform\.proxy_agents' must be an array/],
+    ["a system key without id", { platform: { system_keys: [{ name: "k" }] } }, /platform\.system_keys\[0\]: 'id'/],
     [
       "a link to an unknown connection",
       { platform: { links: [{ connection_id: "ghost", proxy_agent_id: "p" }] } },

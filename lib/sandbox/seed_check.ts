@@ -22,13 +22,13 @@ const LISTS = [
   "transformations",
 ] as const;
 
-function items(seed: Item, key: string): Item[] {
+function items(seed: Item, key: string, prefix = ""): Item[] {
   const list = seed[key];
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new TypeError(`Seed '${key}' must be an array, got ${kind(list)}`);
+  if (!Array.isArray(list)) throw new TypeError(`Seed '${prefix}${key}' must be an array, got ${kind(list)}`);
   list.forEach((item, i) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new TypeError(`Seed ${key}[${i}] must be an object, got ${kind(item)}`);
+      throw new TypeError(`Seed ${prefix}${key}[${i}] must be an object, got ${kind(item)}`);
     }
   });
   return list as Item[];
@@ -71,6 +71,22 @@ function checkTimes(value: unknown, where: string, depth = 0): void {
   }
 }
 
+/** The platform lists with ids, and those without (log services are keyed by group, links by what they link). */
+const PLATFORM_WITH_IDS = [
+  "secrets_managers",
+  "hybrid_deployment_agents",
+  "proxy_agents",
+  "private_links",
+  "system_keys",
+  "transformation_projects",
+];
+
+function checkPlatform(platform: Item | undefined): void {
+  if (platform === undefined) return;
+  for (const key of PLATFORM_WITH_IDS) ids(items(platform, key, "platform."), `platform.${key}`);
+  for (const key of ["log_services", "links"]) items(platform, key, "platform.");
+}
+
 /**
  * Throw (`TypeError` for a wrong shape, `RangeError` for an impossible time, `Error` for a reference to something the
  * seed doesn't have) unless `seed` is a well-formed account fixture.
@@ -97,6 +113,7 @@ export function checkSeed(seed: unknown): void {
       throw new TypeError(`Seed '${key}' must be an object, got ${kind(v)}`);
     }
   }
+  checkPlatform(s.platform as Item | undefined);
   const groups = ids(lists.groups, "groups");
   const users = ids(lists.users, "users");
   const connections = ids(lists.connections, "connections");
