@@ -266,3 +266,31 @@ Deno.test("the account's last Account Administrator can't be deleted, as Fivetra
     assert.equal((await call(sb, "GET", `/users/${admins[0].id}`)).status, 200);
   });
 });
+
+Deno.test("a connection or transformation deleted mid-run sends no more webhook events", async () => {
+  await withSandbox({ connections: 5, clock: createManualClock(), syncSeconds: 10 }, async (sb) => {
+    const { ok } = caller(sb);
+    // a local receiver, so events are really delivered
+    const received: string[] = [];
+    await using server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+      received.push(JSON.parse(await req.text()).event);
+      return new Response("ok");
+    });
+    await ok("POST", "/webhooks/account", {
+      url: `http://127.0.0.1:${server.addr.port}/hook`,
+      events: ["sync_end", "transformation_run_succeeded", "transformation_run_failed"],
+      active: true,
+    });
+    const conn = (await ok("POST", "/connections", { ...pg("midrun_pg"), group_id: DEMO.smallGroupId })).id;
+    await ok("POST", `/connections/${conn}/sync`, {});
+    await ok("POST", `/transformations/${DEMO.succeedingTransformationId}/run`, {});
+    await ok("DELETE", `/connections/${conn}`);
+    await ok("DELETE", `/transformations/${DEMO.succeedingTransformationId}`);
+    sb.advance(60_000);
+    await sb.webhooksIdle();
+    const delivered = sb.webhookDeliveries().filter((d) => d.url.includes(String(server.addr.port)));
+    assert.ok(delivered.some((d) => d.event === "sync_end"), "other connections' events still arrive");
+    const ours = delivered.filter((d) => d.body.includes(conn) || d.body.includes(DEMO.succeedingTransformationId));
+    assert.deepEqual(ours.map((d) => d.event), [], `events of deleted resources: ${ours.map((d) => d.body)}`);
+  });
+});

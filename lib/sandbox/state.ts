@@ -185,6 +185,10 @@ export class SandboxState {
       if (!c.sync && c.rescheduledFor === undefined) this.#moving.delete(c);
     }
     for (const t of [...this.#running]) {
+      if (!this.transformations.get(t.id)) {
+        this.#running.delete(t); // deleted while running: no run-end event for something that is gone
+        continue;
+      }
       this.settleTransformation(t);
       if (!t.run) this.#running.delete(t);
     }
