@@ -140,6 +140,40 @@ Deno.test("every route refuses missing credentials (401), an unacceptable Accept
   });
 });
 
+Deno.test("every route that takes a body refuses one over 1 MiB with 413, whether its length is announced or streamed", async () => {
+  await withSandbox({ connections: 5, clock: createManualClock() }, async (sb) => {
+    const ids = await populate(sb);
+    const origin = sb.baseUrl.replace(/\/v1$/, "");
+    const huge = new TextEncoder().encode(JSON.stringify({ name: "x".repeat(1_100_000) }));
+    let n = 0;
+    for (const route of ORDERED) {
+      if (route.method === "GET" || route.multipart) continue;
+      const path = fillPath(route, ids);
+      const streamed = n++ % 2 === 1;
+      const body = streamed
+        ? new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < huge.length; i += 65_536) controller.enqueue(huge.slice(i, i + 65_536));
+            controller.close();
+          },
+        })
+        : huge;
+      const res = await fetch(origin + path, {
+        method: route.method,
+        headers: { Authorization: sb.authorization, "Content-Type": "application/json" },
+        body,
+      });
+      const text = await res.text();
+      const what = `${route.operationId} ${route.method} ${path} (${streamed ? "streamed" : "Content-Length"})`;
+      checkAnswer(what, res.status, text);
+      assert.equal(res.status, 413, what);
+      assert.equal(JSON.parse(text).code, "PayloadTooLarge", what);
+    }
+    assert.ok(n > 80, `${n} routes`);
+    await alive(sb);
+  });
+});
+
 /** Send a raw HTTP/1.1 request line (no normalization by a client) and answer the status and body. */
 async function raw(sb: Sandbox, method: string, target: string): Promise<[number, string]> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: sb.port });
