@@ -174,6 +174,38 @@ Deno.test("every route that takes a body refuses one over 1 MiB with 413, whethe
   });
 });
 
+Deno.test("malformed requests and refused creates don't use up the private-link (5/hour) and user-creation windows", async () => {
+  await withSandbox({ connections: 5, clock: createManualClock() }, async (sb) => {
+    const json = { "Content-Type": "application/json" };
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await call(sb, "POST", "/private-links", { raw: "{bad", headers: json })).status, 400);
+      assert.equal((await call(sb, "POST", "/private-links", { body: { name: `x${i}` } })).status, 400);
+      assert.equal((await call(sb, "POST", "/private-links", { body: { name: "x", surplus: 1 } })).status, 400);
+    }
+    const link = (name: string) => ({
+      name,
+      region: "GCP_US_EAST4",
+      service: "SOURCE_GCP",
+      config: { private_connection_service_id: name },
+    });
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await call(sb, "POST", "/private-links", { body: link(`l${i}`) })).status, 201);
+    }
+    const sixth = await call(sb, "POST", "/private-links", { body: link("l5") });
+    assert.equal(sixth.status, 429, "five creations per hour still hold");
+    assert.match(sixth.body.message, /5 private link creations per hour/);
+    for (let i = 0; i < 510; i++) {
+      const res = await call(sb, "POST", "/users", { body: { email: "not an email" } });
+      assert.equal(res.status, 400, `refused user creation ${i}`);
+    }
+    assert.equal(
+      (await call(sb, "POST", "/users", { body: { email: "a@example.com", given_name: "A", family_name: "B" } }))
+        .status,
+      201,
+    );
+  });
+});
+
 /** Send a raw HTTP/1.1 request line (no normalization by a client) and answer the status and body. */
 async function raw(sb: Sandbox, method: string, target: string): Promise<[number, string]> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: sb.port });

@@ -397,15 +397,6 @@ async function api(
   }
   const { route, params } = match.match;
   meta.operationId = route.operationId;
-  // 4b. The operation's own limits (setup tests, source interaction, user and private-link creation).
-  const own = ctx.limiter.takeOperation(route.operationId);
-  if (own && !own.allowed) {
-    await req.body?.cancel().catch(() => {});
-    return finish(
-      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
-    );
-  }
-
   // 5. Accept.
   if (!acceptable(req.headers.get("accept"), route)) {
     await req.body?.cancel().catch(() => {});
@@ -485,6 +476,15 @@ async function api(
     if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
   }
 
+  // 6b. The operation's own limits (setup tests, source interaction, user and private-link creation), counted once
+  // the request is well-formed; a create the handler refuses is given back.
+  const own = ctx.limiter.takeOperation(route.operationId);
+  if (own && !own.allowed) {
+    return finish(
+      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
+    );
+  }
+
   // 7. Handler.
   let result: HandlerResult;
   try {
@@ -507,6 +507,8 @@ async function api(
       };
     }
   }
+
+  if (own && result.status >= 400) ctx.limiter.refundCreation(route.operationId);
 
   // 8. Faults after the work was done.
   if (fault.kind === "drop" && fault.after) return dropped("drop-after");
