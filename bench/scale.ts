@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { createAtlas, paginate } from "../mod.ts";
 import { openLog } from "../lib/log.ts";
+import { sandboxProcess } from "./_sandbox_process.ts";
 import { main as pause } from "../recipes/pause.ts";
 import { scaleSeed } from "../tests/_scale.ts";
 
@@ -77,35 +78,6 @@ if (!only) {
 }
 
 const tmp = await Deno.makeTempDir({ prefix: "atlas_scale_" });
-
-/** A sandbox in a subprocess (the CLI), as a user would start it. */
-async function sandboxProcess(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-read", `${ROOT}lib/sandbox/cli.ts`, "--port", "0", ...args],
-    stdout: "piped",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the sandbox exited before printing its address");
-    text += value;
-  }
-  const env = Object.fromEntries([...text.matchAll(/(FIVETRAN_\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-  const drain = (async () => {
-    while (!(await reader.read()).done) { /* the CLI prints nothing more on stdout */ }
-  })();
-  return {
-    env,
-    async close() {
-      child.kill("SIGTERM");
-      await child.status;
-      await drain;
-    },
-  };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

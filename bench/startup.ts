@@ -14,6 +14,7 @@
 //   help    recipes/connector_status.ts --help (sends nothing) vs `deno run` of an empty script
 // Output goes to a pipe, as in a script or CI; the recipes then print plain, full-width tables.
 import { parseArgs } from "node:util";
+import { type SandboxProcess, sandboxProcess } from "./_sandbox_process.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PYTHON = "/usr/bin/python3";
@@ -24,39 +25,6 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs ?? 21);
 const ONLY = values.only?.split(",");
 
-interface Sandbox {
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function sandbox(args: string[]): Promise<Sandbox> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-read", `${ROOT}lib/sandbox/cli.ts`, "--port", "0", ...args],
-    stdout: "piped",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the sandbox exited before printing its address");
-    text += value;
-  }
-  const env = Object.fromEntries([...text.matchAll(/(FIVETRAN_\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-  const drain = (async () => {
-    while (!(await reader.read()).done) { /* nothing more is printed */ }
-  })();
-  return {
-    env,
-    async close() {
-      child.kill("SIGTERM");
-      await child.status;
-      await drain;
-    },
-  };
-}
-
 interface Case {
   name: string;
   what: string;
@@ -64,7 +32,7 @@ interface Case {
   ours: string[];
   base: string[];
   baseName: string;
-  sandbox?: Sandbox;
+  sandbox?: SandboxProcess;
   /** Untimed, before each run of either side. */
   before?: () => Promise<void>;
 }
@@ -72,12 +40,12 @@ interface Case {
 const tmp = await Deno.makeTempDir({ prefix: "atlas_startup_" });
 const empty = `${tmp}/empty.ts`;
 await Deno.writeTextFile(empty, "");
-const small = await sandbox(["--rate-limit", "100000000"]);
-const large = await sandbox(["--connections", "2400", "--rate-limit", "100000000"]);
+const small = await sandboxProcess(["--rate-limit", "100000000"]);
+const large = await sandboxProcess(["--connections", "2400", "--rate-limit", "100000000"]);
 const py = (file: string, ...args: string[]) => [PYTHON, `${ROOT}bench/python/${file}`, ...args];
 const recipe = (file: string, ...args: string[]) => [Deno.execPath(), "run", "-P", `recipes/${file}`, ...args];
 
-async function resume(box: Sandbox, id: string) {
+async function resume(box: SandboxProcess, id: string) {
   const { FIVETRAN_BASE_URL: base, FIVETRAN_API_KEY: key, FIVETRAN_API_SECRET: secret } = box.env;
   const res = await fetch(`${base}/connections/${id}`, {
     method: "PATCH",

@@ -162,7 +162,11 @@ export interface CreateBodyOptions {
  * // { schema_change_handling: "ALLOW_ALL", schemas: { s: { enabled: true } } }
  * ```
  */
-export function schemaConfigRequest(data: SchemaConfigData | undefined): Obj | undefined {
+export function schemaConfigRequest(
+  data: SchemaConfigData | undefined,
+  options: SchemaConfigRequestOptions = {},
+): Obj | undefined {
+  const { unhashed = false } = options;
   if (!data || !isObject(data.schemas) || Object.keys(data.schemas).length === 0) return undefined;
   const schemas: Obj = {};
   for (const [name, schema] of Object.entries(data.schemas)) {
@@ -172,7 +176,8 @@ export function schemaConfigRequest(data: SchemaConfigData | undefined): Obj | u
       const columns: Obj = {};
       for (const [cname, column] of Object.entries(table.columns ?? {})) {
         if (column.enabled_patch_settings?.allowed === false) continue;
-        columns[cname] = { enabled: column.enabled !== false, ...(column.hashed ? { hashed: true } : {}) };
+        const hashed = column.hashed === true || (unhashed && column.hashed === false);
+        columns[cname] = { enabled: column.enabled !== false, ...(hashed ? { hashed: column.hashed } : {}) };
       }
       tables[tname] = {
         enabled: table.enabled !== false,
@@ -186,6 +191,17 @@ export function schemaConfigRequest(data: SchemaConfigData | undefined): Obj | u
     ...(data.schema_change_handling ? { schema_change_handling: data.schema_change_handling } : {}),
     schemas,
   };
+}
+
+/** Options of {@link schemaConfigRequest}. */
+export interface SchemaConfigRequestOptions {
+  /**
+   * Send `hashed: false` for the columns that are not hashed too, not only `hashed: true` for those that are, so
+   * that the other connection matches column by column.
+   *
+   * @default {false}
+   */
+  unhashed?: boolean;
 }
 
 /**

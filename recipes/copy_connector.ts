@@ -26,6 +26,7 @@ import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 import { isLostAnswer, lookUpLostCreate, lostHow } from "./_lost_create.ts";
 import type { SchemaConfigData as SchemaConfig } from "../lib/schema_config.ts";
+import { narrowSchemaRequest, schemaConfigRequest } from "../lib/connection_copy.ts";
 
 /** Connection settings copied from the source (fields of both the GET answer and the create request). */
 const SETTINGS = [
@@ -391,31 +392,7 @@ async function sourceSchemaConfig(ctx: RecipeContext, id: string): Promise<Obj |
     if (error instanceof AtlasError && error.status === 404) return undefined;
     throw error;
   }
-  if (!data || !isRecord(data.schemas) || Object.keys(data.schemas).length === 0) return undefined;
-  const schemas: Obj = {};
-  for (const [name, schema] of Object.entries(data.schemas)) {
-    const tables: Obj = {};
-    for (const [tname, table] of Object.entries(schema.tables ?? {})) {
-      if (table.enabled_patch_settings?.allowed === false) continue;
-      const t: Obj = { enabled: table.enabled !== false };
-      if (typeof table.sync_mode === "string") t.sync_mode = table.sync_mode;
-      const columns: Obj = {};
-      for (const [cname, column] of Object.entries(table.columns ?? {})) {
-        if (column.enabled_patch_settings?.allowed === false) continue;
-        columns[cname] = {
-          enabled: column.enabled !== false,
-          ...(typeof column.hashed === "boolean" ? { hashed: column.hashed } : {}),
-        };
-      }
-      if (Object.keys(columns).length) t.columns = columns;
-      tables[tname] = t;
-    }
-    schemas[name] = { enabled: schema.enabled !== false, ...(Object.keys(tables).length ? { tables } : {}) };
-  }
-  return {
-    ...(typeof data.schema_change_handling === "string" ? { schema_change_handling: data.schema_change_handling } : {}),
-    schemas,
-  };
+  return schemaConfigRequest(data, { unhashed: true });
 }
 
 /** What {@link copySchemaConfig} applied: all of it, part of it, only the schema change handling, or nothing. */
@@ -446,32 +423,8 @@ async function copySchemaConfig(
     await call("POST", `connections/${id}/schemas`, body);
     return { how: "pre-created", detail: `schema config pre-created (${counted(body.schemas as Obj)})` };
   }
-  const skipped: string[] = [];
-  const schemas: Obj = {};
-  for (const [name, schema] of Object.entries(body.schemas as Obj)) {
-    const there = target.schemas[name];
-    if (!there) {
-      skipped.push(name);
-      continue;
-    }
-    const s = structuredClone(schema) as { enabled: boolean; tables?: Obj };
-    for (const [tname, table] of Object.entries(s.tables ?? {})) {
-      const t = there.tables?.[tname];
-      if (!t || t.enabled_patch_settings?.allowed === false) {
-        skipped.push(`${name}.${tname}`);
-        delete s.tables![tname];
-        continue;
-      }
-      const cols = (table as { columns?: Obj }).columns;
-      for (const cname of Object.keys(cols ?? {})) {
-        if (!t.columns?.[cname]) {
-          skipped.push(`${name}.${tname}.${cname}`);
-          delete cols![cname];
-        }
-      }
-    }
-    schemas[name] = s;
-  }
+  const { request, skipped } = narrowSchemaRequest(body, target);
+  const schemas = request.schemas as Obj;
   if (skipped.length) {
     ctx.out.warn(
       `Connection ${id} does not have ${skipped.length} of the source's schema items; left as they are: ${
@@ -492,7 +445,7 @@ async function copySchemaConfig(
       detail: `schema config not copied (it has none of the source's schemas); only schema_change_handling ${handling}`,
     };
   }
-  await call("PATCH", `connections/${id}/schemas`, { ...body, schemas });
+  await call("PATCH", `connections/${id}/schemas`, request);
   return {
     how: skipped.length ? "partly copied" : "copied",
     detail: `schema config ${skipped.length ? "partly copied" : "copied"} (${kept})${left}`,

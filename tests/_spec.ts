@@ -2,14 +2,14 @@
 // when it is missing outside CI, and an ajv instance holding a copy of the spec fixed where it contradicts itself.
 import { Ajv } from "npm:ajv@^8.17.1";
 import addFormatsModule from "npm:ajv-formats@^3.0.1";
+import { type Json, rewriteSpec } from "../tools/_spec_rewrite.ts";
 
 /** `../shared/fivetran-openapi.json`, relative to the project root. */
 export const SPEC_URL: URL = new URL("../../shared/fivetran-openapi.json", import.meta.url);
 /** Under CI the spec is always there, so a missing spec is a failure, not a skip. */
 export const UNDER_CI: boolean = Deno.env.get("CI") === "true";
 
-// deno-lint-ignore no-explicit-any
-export type Json = any;
+export type { Json };
 
 /** The spec's text, or `undefined` (with a loud message outside CI) when it is not there. */
 export function readSpec(test: string, consequence: string): string | undefined {
@@ -41,44 +41,27 @@ export function createSpecAjv(text: string): { spec: Json; ajv: Ajv } {
 }
 
 /**
- * A copy of the spec fixed where it contradicts itself (see lib/sandbox/README.md,
- * "Spec notes"), with local $refs pointed at the "spec" schema id.
+ * A copy of the spec fixed where it contradicts itself (`tools/_spec_rewrite.ts`, shared with the type generator;
+ * see lib/sandbox/README.md, "Spec notes"), made nullable where OpenAPI 3.0 says so, with local $refs pointed at
+ * the "spec" schema id.
  */
-function prepareSpec(node: Json): Json {
-  if (Array.isArray(node)) return node.map(prepareSpec);
+function prepareSpec(spec: Json): Json {
+  return forAjv(rewriteSpec(spec));
+}
+
+function forAjv(node: Json): Json {
+  if (Array.isArray(node)) return node.map(forAjv);
   if (node === null || typeof node !== "object") return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "$ref" && typeof v === "string" && v.startsWith("#/")) out[k] = `spec${v}`;
-    else out[k] = prepareSpec(v);
+    else out[k] = forAjv(v);
   }
   // OpenAPI 3.0 nullable
   if (out.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
-  // integer typed, string enum values ("1", "5", ...)
-  if (out.type === "integer" && Array.isArray(out.enum)) out.enum = out.enum.map(Number);
-  // string enums typed as object
-  if (out.type === "object" && Array.isArray(out.enum) && out.enum.every((e: unknown) => typeof e === "string")) {
-    out.type = "string";
-  }
-  // enum on an array instead of its items
-  if (out.type === "array" && Array.isArray(out.enum) && out.items) {
-    out.items = { ...out.items, enum: out.enum };
-    delete out.enum;
-  }
   // fidelity (lib/sandbox/README.md): a destination's setup_status comes back lowercase from the live API
   if (out.description === "Destination setup status" && Array.isArray(out.enum)) {
     out.enum = [...out.enum, ...out.enum.map((e: string) => e.toLowerCase())];
-  }
-  // maps modelled as a single placeholder property named schema/table/column
-  if (out.properties && !out.additionalProperties) {
-    const keys = Object.keys(out.properties);
-    if (
-      keys.length === 1 && ["schema", "table", "column"].includes(keys[0]) &&
-      !(out.required ?? []).includes(keys[0])
-    ) {
-      out.additionalProperties = out.properties[keys[0]];
-      delete out.properties;
-    }
   }
   return out;
 }

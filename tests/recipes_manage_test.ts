@@ -800,19 +800,24 @@ Deno.test("copy_connector.ts copies service, settings, secrets and schema config
   }
 });
 
+/** The README's copy_connector.ts example: the renamed connection into the marketing group. */
+function copyReadmeExample(sb: Sandbox) {
+  return runRecipe(copyConnector, [
+    "--connection-id",
+    DEMO.renamedConnectionId,
+    "--to-group",
+    DEMO.marketingGroupId,
+    "--secrets",
+    new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
+  ], sb);
+}
+
 Deno.test("copy_connector.ts reports what of the schema config was copied, not 'copied' after sending no schemas", async () => {
   const sb = await startSandbox(); // the demo account, as the README's readers have it
   try {
     // The README's example: the copy reads the same database, so it has every schema item of the source and the
     // whole config is sent; the report counts what the PATCH carried.
-    const r = await runRecipe(copyConnector, [
-      "--connection-id",
-      DEMO.renamedConnectionId,
-      "--to-group",
-      DEMO.marketingGroupId,
-      "--secrets",
-      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
-    ], sb);
+    const r = await copyReadmeExample(sb);
     assert.equal(r.code, 0, r.stderr);
     const patch = mutations(sb).find((e) => e.method === "PATCH")!;
     const sent = (patch.body as { schemas?: Record<string, { tables?: object }> }).schemas ?? {};
@@ -830,14 +835,7 @@ Deno.test("copy_connector.ts reports what of the schema config was copied, not '
     const source = seeded.state.connections.get(DEMO.renamedConnectionId)!;
     const config = seeded.state.schemaConfig(source);
     config.schemas.set("archive", { ...config.schemas.get("public")!, nameInDestination: "shop_archive" });
-    const r = await runRecipe(copyConnector, [
-      "--connection-id",
-      DEMO.renamedConnectionId,
-      "--to-group",
-      DEMO.marketingGroupId,
-      "--secrets",
-      new URL("../recipes/examples/copy_secrets.json", import.meta.url).pathname,
-    ], seeded);
+    const r = await copyReadmeExample(seeded);
     assert.equal(r.code, 0, r.stderr);
     const patch = mutations(seeded).find((e) => e.method === "PATCH")!;
     const schemas = (patch.body as { schemas: Record<string, { tables?: object }> }).schemas;

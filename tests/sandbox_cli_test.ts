@@ -17,15 +17,29 @@ function command(args: string[], piped = true): Deno.Command {
   });
 }
 
-Deno.test("sandbox CLI prints an eval-able export line, serves, and stops cleanly on SIGTERM", async () => {
-  const child = command(["--port", "0", "--connections", "50", "--faults", "429=0"]).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+/** What the CLI printed up to the end of its first line (its export line), or all of it if it stopped sooner. */
+async function firstLine(reader: ReadableStreamDefaultReader<string>): Promise<string> {
   let out = "";
   while (!out.includes("\n")) {
     const { value, done } = await reader.read();
     if (done) break;
     out += value;
   }
+  return out;
+}
+
+/** The base URL of the CLI's export line; the stream is left for the caller to cancel. */
+async function baseUrlOf(child: Deno.ChildProcess): Promise<string> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const out = await firstLine(reader);
+  reader.releaseLock();
+  return /FIVETRAN_BASE_URL=(\S+)/.exec(out)![1];
+}
+
+Deno.test("sandbox CLI prints an eval-able export line, serves, and stops cleanly on SIGTERM", async () => {
+  const child = command(["--port", "0", "--connections", "50", "--faults", "429=0"]).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const out = await firstLine(reader);
   const line = out.split("\n")[0];
   const m = /^export FIVETRAN_BASE_URL=(\S+) FIVETRAN_API_KEY=(\S+) FIVETRAN_API_SECRET=(\S+)$/.exec(line);
   assert.ok(m, line);
@@ -74,15 +88,7 @@ Deno.test("sandbox CLI rejects bad flag values with one line and exit code 2", a
 
 Deno.test("sandbox CLI exits 0 when asked through POST /_sandbox/shutdown", async () => {
   const child = command(["--port", "0", "--connections", "20"]).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += value;
-  }
-  reader.releaseLock();
-  const base = /FIVETRAN_BASE_URL=(\S+)/.exec(out)![1];
+  const base = await baseUrlOf(child);
   const res = await fetch(base.replace(/\/v1$/, "/_sandbox/shutdown"), { method: "POST" });
   assert.equal((await res.json()).ok, true);
   assert.equal((await child.status).code, 0);
@@ -106,15 +112,7 @@ Deno.test("sandbox CLI --snapshot-out writes the account as a replayable seed on
       stdin: "null",
       env: { NO_COLOR: "1" },
     }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += value;
-    }
-    reader.releaseLock();
-    const base = /FIVETRAN_BASE_URL=(\S+)/.exec(out)![1];
+    const base = await baseUrlOf(child);
     await (await fetch(base.replace(/\/v1$/, "/_sandbox/shutdown"), { method: "POST" })).body?.cancel();
     assert.equal((await child.status).code, 0);
     await child.stdout.cancel().catch(() => {});

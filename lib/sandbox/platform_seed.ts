@@ -54,9 +54,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
     });
   }
   for (const m of seed.secrets_managers ?? []) {
-    state.reserveId(m.id);
-    p.secretsManagers.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.secretsManagers, {
       id: m.id,
       type: m.type,
       name: m.name,
@@ -71,9 +69,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
       state.groups.get(a.group_id),
       `Seed hybrid deployment agent '${a.id}' refers to unknown group '${a.group_id}'`,
     );
-    state.reserveId(a.id);
-    p.hybridAgents.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.hybridAgents, {
       id: a.id,
       displayName: a.display_name,
       groupId: a.group_id,
@@ -87,9 +83,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
     });
   }
   for (const a of seed.proxy_agents ?? []) {
-    state.reserveId(a.id);
-    p.proxyAgents.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.proxyAgents, {
       id: a.id,
       displayName: a.display_name,
       region: a.region,
@@ -100,9 +94,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
   }
   for (const l of seed.private_links ?? []) {
     need(PRIVATE_LINK_SERVICES.includes(l.service), `Seed private link '${l.id}' has unknown service '${l.service}'`);
-    state.reserveId(l.id);
-    p.privateLinks.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.privateLinks, {
       id: l.id,
       name: l.name,
       region: l.region,
@@ -115,9 +107,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
     });
   }
   for (const k of seed.system_keys ?? []) {
-    state.reserveId(k.id);
-    p.systemKeys.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.systemKeys, {
       id: k.id,
       name: k.name,
       key: token(`syskey:${k.id}:0:key`, 16),
@@ -130,9 +120,7 @@ export function loadPlatformSeed(state: SandboxState, seed: PlatformSeed): void 
   }
   for (const t of seed.transformation_projects ?? []) {
     need(state.groups.get(t.group_id), `Seed transformation project '${t.id}' refers to unknown group '${t.group_id}'`);
-    state.reserveId(t.id);
-    p.transformationProjects.add({
-      seq: state.nextSeq(),
+    state.addSeeded(p.transformationProjects, {
       id: t.id,
       groupId: t.group_id,
       type: t.type ?? "DBT_CORE",

@@ -160,6 +160,26 @@ export function schemaConfigFromSeed(
 }
 
 /**
+ * A column's settings as the API and fixtures name them.
+ *
+ * @example Using `columnFields`
+ * ```ts
+ * import { columnFields } from "./schema_config.ts";
+ * // columnFields(column) -> { name_in_destination: "customer_id", enabled: true, hashed: false, is_primary_key: true }
+ * ```
+ */
+export function columnFields(
+  c: ColumnRecord,
+): { name_in_destination: string; enabled: boolean; hashed: boolean; is_primary_key: boolean } {
+  return {
+    name_in_destination: c.nameInDestination,
+    enabled: c.enabled,
+    hashed: c.hashed,
+    is_primary_key: c.isPrimaryKey,
+  };
+}
+
+/**
  * The API JSON of a table's columns.
  *
  * @example Using `columnsJson`
@@ -172,10 +192,7 @@ export function columnsJson(table: TableRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, c] of table.columns) {
     out[name] = {
-      name_in_destination: c.nameInDestination,
-      enabled: c.enabled,
-      hashed: c.hashed,
-      is_primary_key: c.isPrimaryKey,
+      ...columnFields(c),
       enabled_patch_settings: c.isPrimaryKey
         ? {
           allowed: false,

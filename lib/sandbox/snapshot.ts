@@ -11,6 +11,7 @@
 import { MASK } from "./mask.ts";
 import type { MembershipKind } from "./memberships.ts";
 import { platformSnapshot } from "./platform_seed.ts";
+import { columnFields } from "./schema_config.ts";
 import { maskConfig, type ServiceKind } from "./spec_catalog.ts";
 import type { SandboxState } from "./state.ts";
 import type {
@@ -41,14 +42,7 @@ function schemasSeed(cfg: SchemaConfigRecord): Record<string, SeedSchema> {
     const tables: Record<string, SeedTable> = {};
     for (const [tname, t] of s.tables) {
       const columns: NonNullable<SeedTable["columns"]> = {};
-      for (const [cname, c] of t.columns) {
-        columns[cname] = {
-          name_in_destination: c.nameInDestination,
-          enabled: c.enabled,
-          hashed: c.hashed,
-          is_primary_key: c.isPrimaryKey,
-        };
-      }
+      for (const [cname, c] of t.columns) columns[cname] = columnFields(c);
       tables[tname] = {
         name_in_destination: t.nameInDestination,
         enabled: t.enabled,

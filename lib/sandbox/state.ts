@@ -10,7 +10,7 @@
 
 import { getService, schemaNameFromConfig } from "./catalog.ts";
 import { type Clock, MAX_CLOCK_MS } from "./clock.ts";
-import { Collection } from "./collection.ts";
+import { Collection, type Keyed } from "./collection.ts";
 import { invalidInput, notFound } from "./errors.ts";
 import { type MembershipKind, MembershipStore } from "./memberships.ts";
 import { createIdFactory, type IdFactory } from "./ids.ts";
@@ -219,6 +219,12 @@ export class SandboxState {
     this.#ids.reserve(id);
   }
 
+  /** Add a fixture's record under its own id, reserved so that generated ids never collide with it. */
+  addSeeded<T extends Keyed>(into: Collection<T>, record: Omit<T, "seq"> & { id: string }): T {
+    this.reserveId(record.id);
+    return into.add({ seq: this.nextSeq(), ...record } as T);
+  }
+
   /** Load an account fixture. */
   load(seed: SandboxSeed): void {
     checkSeed(seed);
@@ -232,9 +238,7 @@ export class SandboxState {
       };
     }
     for (const g of seed.groups ?? []) {
-      this.reserveId(g.id);
-      this.groups.add({
-        seq: this.nextSeq(),
+      this.addSeeded(this.groups, {
         id: g.id,
         name: g.name,
         createdAt: t(g.created_at, now - 400 * 86_400_000),
@@ -259,9 +263,7 @@ export class SandboxState {
       });
     }
     for (const u of seed.users ?? []) {
-      this.reserveId(u.id);
-      this.users.add({
-        seq: this.nextSeq(),
+      this.addSeeded(this.users, {
         id: u.id,
         email: u.email,
         givenName: u.given_name ?? u.email.split("@")[0],
@@ -286,9 +288,7 @@ export class SandboxState {
     if (!this.account.userId) this.account.userId = this.users.all()[0]?.id ?? "";
     for (const c of seed.connections ?? []) this.#loadConnection(c, now, t);
     for (const team of seed.teams ?? []) {
-      this.reserveId(team.id);
-      this.teams.add({
-        seq: this.nextSeq(),
+      this.addSeeded(this.teams, {
         id: team.id,
         name: team.name,
         description: team.description ?? "",
@@ -297,9 +297,7 @@ export class SandboxState {
     }
     loadSeedMemberships(this, seed);
     for (const w of seed.webhooks ?? []) {
-      this.reserveId(w.id);
-      this.webhooks.add({
-        seq: this.nextSeq(),
+      this.addSeeded(this.webhooks, {
         id: w.id,
         type: w.type,
         groupId: w.group_id,
@@ -312,10 +310,8 @@ export class SandboxState {
       });
     }
     for (const tr of seed.transformations ?? []) {
-      this.reserveId(tr.id);
       const type = tr.type ?? "DBT_CORE";
-      this.transformations.add({
-        seq: this.nextSeq(),
+      this.addSeeded(this.transformations, {
         id: tr.id,
         type,
         status: tr.status ?? "SUCCEEDED",

@@ -54,9 +54,11 @@ function packageJson(state: SandboxState, p: SdkPackageRecord): Record<string, u
 /** GET /v1/connector-sdk/packages. */
 export const listSdkPackages: Handler = ({ state, query }) => {
   const page = paginate(state.platform.sdkPackages.all(), "sdk-packages", query);
-  const res = list(page.items.map((p) => packageJson(state, p)), page.nextCursor);
-  res.body.message = "Connector SDK packages retrieved successfully";
-  return res;
+  return list(
+    page.items.map((p) => packageJson(state, p)),
+    page.nextCursor,
+    "Connector SDK packages retrieved successfully",
+  );
 };
 
 /** POST /v1/connector-sdk/packages (multipart upload of code.zip). */

@@ -8,26 +8,13 @@
  */
 
 import { ApiError } from "../errors.ts";
-import { created, done, type Handler, type HandlerResult, ok } from "../handler.ts";
+import { created, done, type Handler, list, ok } from "../handler.ts";
 import { paginate } from "../pagination.ts";
 import { makeCertificate, makeFingerprint, type SandboxState } from "../state.ts";
 import type { DestinationRecord, TrustItem } from "../types.ts";
-import { field, objectBody } from "../validate.ts";
+import { objectBody } from "../validate.ts";
 import { certificateJson, fingerprintJson } from "../views.ts";
-
-function page(items: unknown[], nextCursor: string | undefined, message: string): HandlerResult {
-  const data: Record<string, unknown> = { items };
-  if (nextCursor !== undefined) data.next_cursor = nextCursor;
-  return ok(data, message);
-}
-
-function withSeq(items: Map<string, TrustItem>) {
-  return [...items.values()].map((item, i) => ({ seq: i + 1, item }));
-}
-
-function approved(state: SandboxState, item: TrustItem): TrustItem {
-  return { ...item, validatedDate: state.now(), validatedBy: state.approverName() };
-}
+import { approved, certificateBody, fingerprintBody, withSeq } from "./_trust.ts";
 
 /**
  * Approve the certificate and/or host key the destination presents (what a
@@ -91,7 +78,7 @@ function missing(kind: "Certificate" | "Fingerprint", hash: string, destinationI
 export const listCertificates: Handler = ({ state, params, query }) => {
   const d = state.destination(params.destinationId);
   const p = paginate(withSeq(state.trustOf(d.id).certificates), `dest-certs:${d.id}`, query);
-  return page(
+  return list(
     p.items.map((x) => certificateJson(x.item, d.createdAt)),
     p.nextCursor,
     "Destination certificates retrieved successfully",
@@ -101,9 +88,7 @@ export const listCertificates: Handler = ({ state, params, query }) => {
 /** POST /v1/destinations/{destinationId}/certificates. */
 export const approveCertificate: Handler = ({ state, params, body: raw }) => {
   state.destination(params.destinationId);
-  const body = objectBody(raw, true);
-  const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
-  const encoded = field<string>(body, "encoded_cert", "string", { required: true, nonEmpty: true })!;
+  const { hash, encoded } = certificateBody(objectBody(raw, true));
   const cert = approveDestinationCertificate(state, params.destinationId, hash, encoded);
   return created(certificateJson(cert, state.now()), "The certificate has been approved.");
 };
@@ -127,7 +112,7 @@ export const revokeCertificate: Handler = ({ state, params }) => {
 export const listFingerprints: Handler = ({ state, params, query }) => {
   const d = state.destination(params.destinationId);
   const p = paginate(withSeq(state.trustOf(d.id).fingerprints), `dest-fingerprints:${d.id}`, query);
-  return page(
+  return list(
     p.items.map((x) => fingerprintJson(x.item, d.createdAt)),
     p.nextCursor,
     "Destination fingerprints retrieved successfully",
@@ -137,9 +122,7 @@ export const listFingerprints: Handler = ({ state, params, query }) => {
 /** POST /v1/destinations/{destinationId}/fingerprints. */
 export const approveFingerprint: Handler = ({ state, params, body: raw }) => {
   const d = state.destination(params.destinationId);
-  const body = objectBody(raw, true);
-  const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
-  const publicKey = field<string>(body, "public_key", "string", { required: true, nonEmpty: true })!;
+  const { hash, publicKey } = fingerprintBody(objectBody(raw, true));
   const fp = approved(state, { hash, publicKey });
   state.trustOf(d.id).fingerprints.set(hash, fp);
   return created(fingerprintJson(fp, state.now()), "The fingerprint has been approved.");

@@ -14,12 +14,13 @@ import { MASK } from "../mask.ts";
 import { paginate } from "../pagination.ts";
 import type { LogServiceRecord } from "../platform_types.ts";
 import type { SandboxState } from "../state.ts";
+import { specService } from "../spec_catalog.ts";
 import { type Body, field, objectBody } from "../validate.ts";
 
 type FieldType = "string" | "boolean" | "integer" | readonly string[];
 
 interface LogServiceSpec {
-  /** Config fields and their types (enums as value lists). */
+  /** Config fields and their types (enums as value lists), from the spec. */
   fields: Record<string, FieldType>;
   /** Fields holding secrets (`format: password` in the spec). */
   secrets: readonly string[];
@@ -29,79 +30,48 @@ interface LogServiceSpec {
   title: string;
 }
 
-/** The 8 log services of the spec (`AddLogRequest` discriminator) and their config fields. */
-const LOG_SERVICES: Readonly<Record<string, LogServiceSpec>> = {
-  azure_monitor_log: {
-    fields: {
-      client_id: "string",
-      client_secret: "string",
-      data_collection_endpoint: "string",
-      dcr_immutable_id: "string",
-      dcr_stream_name: "string",
-      primary_key: "string",
-      tenant_id: "string",
-      workspace_id: "string",
-    },
-    secrets: ["client_secret", "primary_key"],
-    needed: ["workspace_id", "primary_key"],
-    title: "Connecting to Azure Monitor",
-  },
-  cloudwatch: {
-    fields: {
-      access_key_id: "string",
-      access_key_secret: "string",
-      external_id: "string",
-      log_group_name: "string",
-      region: "string",
-      role_arn: "string",
-    },
-    secrets: ["access_key_secret"],
-    needed: ["log_group_name", "region"],
-    title: "Connecting to Amazon CloudWatch",
-  },
-  datadog_log: {
-    fields: { api_key: "string", hostname: "string", region: ["EU", "US1", "AP1", "AP2", "US3", "US5", "US1_FED"] },
-    secrets: ["api_key"],
-    needed: ["api_key"],
-    title: "Connecting to Datadog",
-  },
-  dynatrace: {
-    fields: { access_token: "string", environment_id: "string" },
-    secrets: ["access_token"],
-    needed: ["access_token", "environment_id"],
-    title: "Connecting to Dynatrace",
-  },
-  grafana_loki: {
-    fields: { access_token: "string", loki_url: "string", tenant_id: "string", username: "string" },
-    secrets: ["access_token", "tenant_id"],
-    needed: ["loki_url", "access_token"],
-    title: "Connecting to Grafana Loki",
-  },
-  new_relic_log: {
-    fields: { api_key: "string", sub_domain: ["EU", "FedRAMP", "US"] },
-    secrets: ["api_key"],
-    needed: ["api_key"],
-    title: "Connecting to New Relic",
-  },
-  splunkLog: {
-    fields: { channel: "string", enable_ssl: "boolean", host: "string", port: "integer", token: "string" },
-    secrets: ["token"],
-    needed: ["host", "token"],
-    title: "Connecting to Splunk",
-  },
-  stackdriver: {
-    fields: { project_id: "string", service_account_key: "string" },
-    secrets: [],
-    needed: ["project_id"],
-    title: "Connecting to Google Cloud Logging",
-  },
+/** What the spec doesn't say about its 8 log services (`AddLogRequest` discriminator): setup tests. */
+const SETUP_TESTS: Readonly<Record<string, { needed: readonly string[]; title: string }>> = {
+  azure_monitor_log: { needed: ["workspace_id", "primary_key"], title: "Connecting to Azure Monitor" },
+  cloudwatch: { needed: ["log_group_name", "region"], title: "Connecting to Amazon CloudWatch" },
+  datadog_log: { needed: ["api_key"], title: "Connecting to Datadog" },
+  dynatrace: { needed: ["access_token", "environment_id"], title: "Connecting to Dynatrace" },
+  grafana_loki: { needed: ["loki_url", "access_token"], title: "Connecting to Grafana Loki" },
+  new_relic_log: { needed: ["api_key"], title: "Connecting to New Relic" },
+  splunkLog: { needed: ["host", "token"], title: "Connecting to Splunk" },
+  stackdriver: { needed: ["project_id"], title: "Connecting to Google Cloud Logging" },
 };
 
+const TYPES: Readonly<Record<string, FieldType>> = { s: "string", p: "string", b: "boolean", i: "integer" };
+
+const specs = new Map<string, LogServiceSpec>();
+
+/**
+ * A log service's fields and secrets as `spec_services.ts` has them (read on first use), with its setup test;
+ * undefined for a service the spec doesn't list.
+ */
+function logService(service: string): LogServiceSpec | undefined {
+  if (!Object.hasOwn(SETUP_TESTS, service)) return undefined;
+  let spec = specs.get(service);
+  if (!spec) {
+    const { fields } = specService("logs", service)!;
+    spec = {
+      fields: Object.fromEntries(
+        Object.entries(fields).map(([k, code]) => [k, Array.isArray(code) ? code : TYPES[code as string]]),
+      ),
+      secrets: Object.keys(fields).filter((k) => fields[k] === "p"),
+      ...SETUP_TESTS[service],
+    };
+    specs.set(service, spec);
+  }
+  return spec;
+}
+
 /** The log service names, as the spec's discriminator lists them. */
-export const LOG_SERVICE_NAMES: readonly string[] = Object.keys(LOG_SERVICES);
+export const LOG_SERVICE_NAMES: readonly string[] = Object.keys(SETUP_TESTS);
 
 function checkService(service: string): LogServiceSpec {
-  const spec = LOG_SERVICES[service];
+  const spec = logService(service);
   if (!spec) {
     throw invalidInput(`Unsupported log service '${service}': expected one of ${LOG_SERVICE_NAMES.join(", ")}`);
   }
@@ -133,7 +103,7 @@ function checkConfig(spec: LogServiceSpec, config: Record<string, unknown>): Rec
 }
 
 function masked(r: LogServiceRecord): Record<string, unknown> {
-  const spec = LOG_SERVICES[r.service];
+  const spec = logService(r.service)!;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r.config)) out[k] = spec.secrets.includes(k) && v !== "" ? MASK : v;
   return out;
@@ -158,7 +128,7 @@ function logJson(r: LogServiceRecord, tests?: unknown[]): Record<string, unknown
 
 /** Run the setup tests of a log service and update its state. */
 function runTests(r: LogServiceRecord): Record<string, unknown>[] {
-  const spec = LOG_SERVICES[r.service];
+  const spec = logService(r.service)!;
   const missing = spec.needed.filter((f) => r.config[f] === undefined || r.config[f] === "");
   r.setupState = missing.length ? "broken" : "connected";
   return [
@@ -193,7 +163,7 @@ function update(r: LogServiceRecord, body: Body): boolean | undefined {
   const config = body.config === null ? undefined : field<Record<string, unknown>>(body, "config", "object");
   const runSetupTests = field<boolean>(body, "run_setup_tests", "boolean");
   if (config !== undefined) {
-    const spec = LOG_SERVICES[r.service];
+    const spec = logService(r.service)!;
     const sent = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== MASK));
     const checked = checkConfig(spec, sent);
     for (const k of Object.keys(sent)) {

@@ -76,12 +76,11 @@ export const listHybridAgents: Handler = ({ state, query }) => {
   const groupId = query.get("groupId");
   const items = groupId ? state.platform.hybridAgents.byKey(groupId) : state.platform.hybridAgents.all();
   const page = paginate(items, groupId ? `hda:${groupId}` : "hda", query);
-  const res = list(
+  return list(
     page.items.map((a) => ({ ...baseJson(a), usage: usage(state, a) })),
     page.nextCursor,
+    "Hybrid deployment agents retrieved successfully",
   );
-  res.body.message = "Hybrid deployment agents retrieved successfully";
-  return res;
 };
 
 /** POST /v1/hybrid-deployment-agents (`accept_terms` must be true). */

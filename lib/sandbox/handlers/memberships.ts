@@ -7,20 +7,13 @@
  */
 
 import { ApiError, conflict } from "../errors.ts";
-import { created, done, type Handler, type HandlerResult, ok } from "../handler.ts";
+import { created, done, type Handler, list, ok } from "../handler.ts";
 import type { MembershipKind, MembershipRecord } from "../memberships.ts";
 import { paginate } from "../pagination.ts";
 import { checkRole, type RoleScope } from "../roles.ts";
 import type { SandboxState } from "../state.ts";
 import { field, objectBody } from "../validate.ts";
 import { iso } from "../views.ts";
-
-/** A list page with the message the live API sends. */
-function page(items: unknown[], nextCursor: string | undefined, message: string): HandlerResult {
-  const data: Record<string, unknown> = { items };
-  if (nextCursor !== undefined) data.next_cursor = nextCursor;
-  return ok(data, message);
-}
 
 /** `MembershipResponse`: the group or connection id, role and time. */
 function membershipJson(m: MembershipRecord): Record<string, unknown> {
@@ -94,7 +87,7 @@ export const listTeamUsers: Handler = ({ state, params, query }) => {
   const items = state.memberships.list("team-user", params.teamId)
     .filter((m) => active === null || String(state.users.get(m.id)?.active) === active);
   const p = paginate(items, `team-users:${params.teamId}:${active ?? ""}`, query);
-  return page(p.items.map(teamUserJson), p.nextCursor, "Team users retrieved successfully");
+  return list(p.items.map(teamUserJson), p.nextCursor, "Team users retrieved successfully");
 };
 
 /** POST /v1/teams/{teamId}/users. */
@@ -173,9 +166,15 @@ interface MembershipOps {
   remove: Handler;
 }
 
-function lookup(owner: Owner, target: Target, state: SandboxState, params: Record<string, string>) {
+/** The owner's id from the path (404 unless the team or user exists). */
+function ownerOf(owner: Owner, state: SandboxState, params: Record<string, string>): string {
   const ownerId = params[owner.param];
   owner.check(state, ownerId);
+  return ownerId;
+}
+
+function lookup(owner: Owner, target: Target, state: SandboxState, params: Record<string, string>) {
+  const ownerId = ownerOf(owner, state, params);
   const targetId = params[target.kind === "group" ? "groupId" : "connectionId"];
   const m = membership(state, owner.kind(target), { what: owner.what, id: ownerId }, {
     label: target.label,
@@ -189,14 +188,12 @@ function membershipOps(owner: Owner, target: Target, messages: { list: string; d
   const kind = owner.kind(target);
   return {
     list: ({ state, params, query }) => {
-      const ownerId = params[owner.param];
-      owner.check(state, ownerId);
+      const ownerId = ownerOf(owner, state, params);
       const p = paginate(state.memberships.list(kind, ownerId), `${kind}:${ownerId}`, query);
-      return page(p.items.map(membershipJson), p.nextCursor, messages.list);
+      return list(p.items.map(membershipJson), p.nextCursor, messages.list);
     },
     add: ({ state, params, body: raw }) => {
-      const ownerId = params[owner.param];
-      owner.check(state, ownerId);
+      const ownerId = ownerOf(owner, state, params);
       const body = objectBody(raw, true);
       const id = field<string>(body, "id", "string", { required: true, nonEmpty: true })!;
       const role = field<string>(body, "role", "string", { required: true })!;

@@ -14,66 +14,29 @@ import { created, done, type Handler, list, ok } from "../handler.ts";
 import { paginate } from "../pagination.ts";
 import { PRIVATE_LINK_PROVISION_MS } from "../platform_state.ts";
 import type { PrivateLinkRecord } from "../platform_types.ts";
+import { specService } from "../spec_catalog.ts";
 import type { SandboxState } from "../state.ts";
-import { field, objectBody } from "../validate.ts";
+import { field, objectBody, REGIONS } from "../validate.ts";
 import { iso } from "../views.ts";
 
-/** Required (and optional) config fields per service, from the spec's `*_private_link_config_V1`. */
-const SERVICES: Readonly<Record<string, { required: readonly string[]; optional?: readonly string[] }>> = {
-  DATABRICKS_AWS: { required: ["connection_service_name"] },
-  SNOWFLAKE_AWS: { required: ["account_url", "vpce_id"] },
-  REDSHIFT_AWS: { required: ["aws_account_id", "cluster_identifier"] },
-  SOURCE_AWS: { required: ["connection_service_name"] },
-  DATABRICKS_AZURE: { required: ["connection_service_id", "workspace_url"] },
-  SNOWFLAKE_AZURE: { required: ["account_url", "pls_id"] },
-  ONELAKE_AZURE: { required: ["connection_service_id"] },
-  POSTGRES_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
-  SQL_DATA_WAREHOUSE_AZURE: { required: ["connection_service_id"] },
-  SOURCE_AZURE: { required: ["connection_service_id", "sub_resource_name"], optional: ["private_dns_records"] },
-  SNOWFLAKE_GCP: { required: ["account_url", "pls_id"] },
-  SOURCE_GCP: { required: ["private_connection_service_id"] },
-  DATABRICKS_GCP: { required: ["connection_service_id", "workspace_url"] },
-};
-
-/** The private-link services, as the spec's discriminator lists them. */
-export const PRIVATE_LINK_SERVICES: readonly string[] = Object.keys(SERVICES);
-
-/** Regions of `PrivateLinkCreateRequest.region`. */
-const REGIONS = [
-  "GCP_US_EAST4",
-  "GCP_US_WEST1",
-  "GCP_US_CENTRAL1",
-  "GCP_EUROPE_WEST3",
-  "GCP_AUSTRALIA_SOUTHEAST1",
-  "GCP_NORTHAMERICA_NORTHEAST1",
-  "GCP_EUROPE_WEST2",
-  "GCP_ASIA_SOUTHEAST1",
-  "GCP_ASIA_SOUTHEAST2",
-  "GCP_ASIA_SOUTH1",
-  "GCP_ASIA_NORTHEAST1",
-  "AWS_US_EAST_1",
-  "AWS_US_EAST_2",
-  "AWS_US_WEST_2",
-  "AWS_AP_NORTHEAST_1",
-  "AWS_AP_SOUTHEAST_1",
-  "AWS_AP_SOUTHEAST_2",
-  "AWS_EU_CENTRAL_1",
-  "AWS_EU_WEST_1",
-  "AWS_EU_WEST_2",
-  "AWS_AP_SOUTH_1",
-  "AWS_CA_CENTRAL_1",
-  "AWS_US_GOV_WEST_1",
-  "AZURE_EASTUS2",
-  "AZURE_AUSTRALIAEAST",
-  "AZURE_UKSOUTH",
-  "AZURE_WESTEUROPE",
-  "AZURE_CENTRALUS",
-  "AZURE_CANADACENTRAL",
-  "AZURE_UAENORTH",
-  "AZURE_SOUTHEASTASIA",
-  "AZURE_EASTUS",
-  "AZURE_JAPANEAST",
-  "AZURE_CENTRALINDIA",
+/**
+ * The private-link services, as the spec's discriminator lists them; their config fields (all strings) and which
+ * are required are the spec's `*_private_link_config_V1`, from `spec_services.ts`.
+ */
+export const PRIVATE_LINK_SERVICES: readonly string[] = [
+  "DATABRICKS_AWS",
+  "SNOWFLAKE_AWS",
+  "REDSHIFT_AWS",
+  "SOURCE_AWS",
+  "DATABRICKS_AZURE",
+  "SNOWFLAKE_AZURE",
+  "ONELAKE_AZURE",
+  "POSTGRES_WAREHOUSE_AZURE",
+  "SQL_DATA_WAREHOUSE_AZURE",
+  "SOURCE_AZURE",
+  "SNOWFLAKE_GCP",
+  "SOURCE_GCP",
+  "DATABRICKS_GCP",
 ];
 
 function cloudOf(service: string): string {
@@ -81,8 +44,8 @@ function cloudOf(service: string): string {
 }
 
 function checkConfig(service: string, config: Record<string, unknown>, partial: boolean): Record<string, unknown> {
-  const spec = SERVICES[service];
-  const known = [...spec.required, ...(spec.optional ?? [])];
+  const spec = specService("privateLinks", service)!;
+  const known = Object.keys(spec.fields);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (!known.includes(k)) {
@@ -140,9 +103,7 @@ function checkIdle(state: SandboxState, l: PrivateLinkRecord): void {
 /** GET /v1/private-links. */
 export const listPrivateLinks: Handler = ({ state, query }) => {
   const page = paginate(state.platform.privateLinks.all(), "private-links", query);
-  const res = list(page.items.map((l) => linkJson(state, l)), page.nextCursor);
-  res.body.message = "Private links retrieved successfully";
-  return res;
+  return list(page.items.map((l) => linkJson(state, l)), page.nextCursor, "Private links retrieved successfully");
 };
 
 /** POST /v1/private-links (the link is CREATING for a minute of sandbox time). */

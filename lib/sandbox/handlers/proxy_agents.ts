@@ -13,49 +13,16 @@ import { paginate } from "../pagination.ts";
 import { token } from "../platform_state.ts";
 import type { ProxyAgentRecord } from "../platform_types.ts";
 import type { SandboxState } from "../state.ts";
-import { field, objectBody } from "../validate.ts";
+import { field, objectBody, REGIONS } from "../validate.ts";
 import { iso } from "../views.ts";
 
-/** Regions of `ProxyParamRequest.group_region`. */
-const PROXY_REGIONS = [
-  "GCP_US_EAST4",
-  "GCP_US_WEST1",
-  "GCP_US_CENTRAL1",
-  "GCP_EUROPE_WEST3",
-  "GCP_AUSTRALIA_SOUTHEAST1",
-  "GCP_NORTHAMERICA_NORTHEAST1",
-  "GCP_EUROPE_WEST2",
-  "GCP_ASIA_SOUTHEAST1",
-  "GCP_ASIA_SOUTHEAST2",
-  "GCP_ASIA_SOUTH1",
-  "GCP_ASIA_NORTHEAST1",
+/** Regions of `ProxyParamRequest.group_region`: the destination regions and a few more. */
+const PROXY_REGIONS: readonly string[] = [
+  ...REGIONS,
   "GCP_ASIA_NORTHEAST3",
   "GCP_ME_CENTRAL2",
-  "AWS_US_EAST_1",
-  "AWS_US_EAST_2",
-  "AWS_US_WEST_2",
-  "AWS_AP_NORTHEAST_1",
   "AWS_AP_NORTHEAST_2",
-  "AWS_AP_SOUTHEAST_1",
-  "AWS_AP_SOUTHEAST_2",
-  "AWS_EU_CENTRAL_1",
   "AWS_EU_NORTH_1",
-  "AWS_EU_WEST_1",
-  "AWS_EU_WEST_2",
-  "AWS_AP_SOUTH_1",
-  "AWS_CA_CENTRAL_1",
-  "AWS_US_GOV_WEST_1",
-  "AZURE_EASTUS2",
-  "AZURE_AUSTRALIAEAST",
-  "AZURE_UKSOUTH",
-  "AZURE_WESTEUROPE",
-  "AZURE_CENTRALUS",
-  "AZURE_CANADACENTRAL",
-  "AZURE_UAENORTH",
-  "AZURE_SOUTHEASTASIA",
-  "AZURE_EASTUS",
-  "AZURE_JAPANEAST",
-  "AZURE_CENTRALINDIA",
   "AZURE_GERMANYWESTCENTRAL",
   "AZURE_WESTUS3",
   "AZURE_SWITZERLANDNORTH",
@@ -95,7 +62,7 @@ function connectionsOf(state: SandboxState, a: ProxyAgentRecord) {
 /** GET /v1/proxy. */
 export const listProxyAgents: Handler = ({ state, query }) => {
   const page = paginate(state.platform.proxyAgents.all(), "proxy", query);
-  const res = list(
+  return list(
     page.items.map((a) => {
       const users = connectionsOf(state, a);
       return {
@@ -105,9 +72,8 @@ export const listProxyAgents: Handler = ({ state, query }) => {
       };
     }),
     page.nextCursor,
+    "Proxy agents retrieved successfully",
   );
-  res.body.message = "Proxy agents retrieved successfully";
-  return res;
 };
 
 /** POST /v1/proxy. */
@@ -155,9 +121,11 @@ export const proxyAgentConnections: Handler = ({ state, params, query }) => {
   const a = state.platform.proxyAgent(params.agentId);
   const items = connectionsOf(state, a).filter((u) => u.connection).map((u) => u.connection!);
   const page = paginate(items, `proxy-connections:${a.id}`, query);
-  const res = list(page.items.map((c) => ({ connection_id: c.id })), page.nextCursor);
-  res.body.message = "Proxy agent connections retrieved successfully";
-  return res;
+  return list(
+    page.items.map((c) => ({ connection_id: c.id })),
+    page.nextCursor,
+    "Proxy agent connections retrieved successfully",
+  );
 };
 
 /** POST /v1/proxy/{agentId}/regenerate-secrets. */

@@ -90,9 +90,7 @@ function entities(state: SandboxState, m: SecretsManagerRecord, type?: string): 
 /** GET /v1/external-secrets-managers. */
 export const listSecretsManagers: Handler = ({ state, query }) => {
   const page = paginate(state.platform.secretsManagers.all(), "esms", query);
-  const res = list(page.items.map(esmJson), page.nextCursor);
-  res.body.message = "External Secrets Managers retrieved successfully";
-  return res;
+  return list(page.items.map(esmJson), page.nextCursor, "External Secrets Managers retrieved successfully");
 };
 
 /** POST /v1/external-secrets-managers. */
@@ -154,9 +152,11 @@ export const deleteSecretsManager: Handler = ({ state, params }) => {
 /** GET /v1/external-secrets-managers/{esmId}/entities (optional `type` SOURCE or DESTINATION). */
 export const secretsManagerEntities: Handler = ({ state, params, query }) => {
   const m = state.platform.secretsManager(params.esmId);
-  const res = list(entities(state, m, entityType(query)), undefined);
-  res.body.message = "External Secrets Manager entities retrieved successfully";
-  return res;
+  return list(
+    entities(state, m, entityType(query)),
+    undefined,
+    "External Secrets Manager entities retrieved successfully",
+  );
 };
 
 /** GET /v1/external-secrets-managers-entities (optional `esm_id` and `type` filters). */
@@ -164,7 +164,9 @@ export const listSecretsManagerEntities: Handler = ({ state, query }) => {
   const type = entityType(query);
   const esmId = query.get("esm_id");
   const managers = esmId ? [state.platform.secretsManager(esmId)] : state.platform.secretsManagers.all();
-  const res = list(managers.flatMap((m) => entities(state, m, type)), undefined);
-  res.body.message = "External Secrets Manager entities retrieved successfully";
-  return res;
+  return list(
+    managers.flatMap((m) => entities(state, m, type)),
+    undefined,
+    "External Secrets Manager entities retrieved successfully",
+  );
 };

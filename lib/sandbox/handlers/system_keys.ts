@@ -100,9 +100,7 @@ function keyJson(k: SystemKeyRecord, withSecret: boolean): Record<string, unknow
 /** GET /v1/system-keys. */
 export const listSystemKeys: Handler = ({ state, query }) => {
   const page = paginate(state.platform.systemKeys.all(), "system-keys", query);
-  const res = list(page.items.map((k) => keyJson(k, false)), page.nextCursor);
-  res.body.message = "System keys retrieved successfully";
-  return res;
+  return list(page.items.map((k) => keyJson(k, false)), page.nextCursor, "System keys retrieved successfully");
 };
 
 /** POST /v1/system-keys (the secret is in this answer only). */

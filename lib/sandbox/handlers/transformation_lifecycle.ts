@@ -242,9 +242,11 @@ export const listPackageMetadata: Handler = ({ query }) => {
     query,
     (p) => (!service || p.connector_types.includes(service)) && (!name || p.name === name),
   );
-  const res = list(page.items.map(({ seq: _, ...p }) => structuredClone(p)), page.nextCursor);
-  res.body.message = "Quickstart package metadata retrieved successfully";
-  return res;
+  return list(
+    page.items.map(({ seq: _, ...p }) => structuredClone(p)),
+    page.nextCursor,
+    "Quickstart package metadata retrieved successfully",
+  );
 };
 
 /** GET /v1/transformations/package-metadata/{package_definition_id}. */

@@ -105,7 +105,7 @@ function checkDestination(state: SandboxState, groupId: string): void {
 /** GET /v1/transformation-projects. */
 export const listTransformationProjects: Handler = ({ state, query }) => {
   const page = paginate(state.platform.transformationProjects.all(), "transformation-projects", query);
-  const res = list(
+  return list(
     page.items.map((p) => ({
       id: p.id,
       type: p.type,
@@ -114,9 +114,8 @@ export const listTransformationProjects: Handler = ({ state, query }) => {
       group_id: p.groupId,
     })),
     page.nextCursor,
+    "Transformation projects retrieved successfully",
   );
-  res.body.message = "Transformation projects retrieved successfully";
-  return res;
 };
 
 /** POST /v1/transformation-projects. */

@@ -8,15 +8,12 @@
 import { invalidInput, notFound } from "../errors.ts";
 import { created, done, type Handler, list, ok } from "../handler.ts";
 import { approveDestinationCertificate } from "./destination_trust.ts";
+import { approved, certificateBody, fingerprintBody, withSeq } from "./_trust.ts";
 import { paginate } from "../pagination.ts";
 import { makeCertificate, type SandboxState } from "../state.ts";
 import type { ConnectionRecord, TrustItem } from "../types.ts";
 import { field, objectBody } from "../validate.ts";
 import { certificateJson, fingerprintJson } from "../views.ts";
-
-function withSeq(items: Map<string, TrustItem>) {
-  return [...items.values()].map((item, i) => ({ seq: i + 1, item }));
-}
 
 function approveCertificate(
   state: SandboxState,
@@ -27,7 +24,7 @@ function approveCertificate(
   const base = c.presentedCertificate?.hash === hash
     ? c.presentedCertificate
     : { ...makeCertificate(`${c.id}:${hash}`), hash, publicKey: encoded.slice(0, 120) };
-  const cert: TrustItem = { ...base, validatedDate: state.now(), validatedBy: state.approverName() };
+  const cert = approved(state, base);
   c.certificates.set(hash, cert);
   return cert;
 }
@@ -42,9 +39,7 @@ export const listCertificates: Handler = ({ state, params, query }) => {
 /** POST /v1/connections/{connectionId}/certificates. */
 export const approveConnectionCertificate: Handler = ({ state, params, body: raw }) => {
   const c = state.connection(params.connectionId);
-  const body = objectBody(raw, true);
-  const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
-  const encoded = field<string>(body, "encoded_cert", "string", { required: true, nonEmpty: true })!;
+  const { hash, encoded } = certificateBody(objectBody(raw, true));
   const cert = approveCertificate(state, c, hash, encoded);
   return created(certificateJson(cert, state.now()), "The certificate has been approved.");
 };
@@ -78,14 +73,8 @@ export const listFingerprints: Handler = ({ state, params, query }) => {
 /** POST /v1/connections/{connectionId}/fingerprints. */
 export const approveFingerprint: Handler = ({ state, params, body: raw }) => {
   const c = state.connection(params.connectionId);
-  const body = objectBody(raw, true);
-  const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
-  const publicKey = field<string>(body, "public_key", "string", { required: true, nonEmpty: true })!;
-  const fp: TrustItem = {
-    ...(c.presentedFingerprint?.hash === hash ? c.presentedFingerprint : { hash, publicKey }),
-    validatedDate: state.now(),
-    validatedBy: state.approverName(),
-  };
+  const { hash, publicKey } = fingerprintBody(objectBody(raw, true));
+  const fp = approved(state, c.presentedFingerprint?.hash === hash ? c.presentedFingerprint : { hash, publicKey });
   c.fingerprints.set(hash, fp);
   return created(fingerprintJson(fp, state.now()), "The fingerprint has been approved.");
 };
@@ -112,8 +101,7 @@ export const revokeFingerprint: Handler = ({ state, params }) => {
 /** POST /v1/certificates (account-level approval for a connection or destination). */
 export const approveAccountCertificate: Handler = ({ state, body: raw }) => {
   const body = objectBody(raw, true);
-  const hash = field<string>(body, "hash", "string", { required: true, nonEmpty: true })!;
-  const encoded = field<string>(body, "encoded_cert", "string", { required: true, nonEmpty: true })!;
+  const { hash, encoded } = certificateBody(body);
   const connectionId = field<string>(body, "connection_id", "string");
   const destinationId = field<string>(body, "destination_id", "string");
   if (connectionId === undefined && destinationId === undefined) {
