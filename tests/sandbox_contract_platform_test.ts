@@ -449,8 +449,7 @@ async function privateLinks(sb: Sandbox, c: PlatformContract): Promise<void> {
   await ok("DELETE", `/connections/${conn.id}`);
   await ok("DELETE", `/private-links/${link.id}`);
   await fail(404, "NotFound_PrivateLink")("GET", `/private-links/${link.id}`);
-  // every service of the spec's mapping, at most 4 creates per hour of sandbox time (the refused creates above count
-  // against the 5-per-hour window too, so it starts in a fresh hour)
+  // every service of the spec's mapping, at most 4 creates per hour of sandbox time (starting in a fresh hour)
   sb.advance(3_600_001);
   let n = 0;
   for (const [service, [region, config]] of Object.entries(LINK_CONFIGS)) {

@@ -31,6 +31,18 @@ export interface ManualClock extends Clock {
  */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The latest time a sandbox clock may show (the end of year 9999): later dates have no ISO 8601 form. */
+export const MAX_CLOCK_MS: number = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function checkAdvance(now: number, ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`advance(ms) needs a non-negative number, got ${ms}`);
+  }
+  if (now + ms > MAX_CLOCK_MS) {
+    throw new RangeError(`advance(ms) would move the clock past 9999-12-31, got ${ms}`);
+  }
+}
+
 /**
  * A manual clock for tests, starting at `start` (default 2026-01-05T12:00:00Z).
  *
@@ -48,9 +60,7 @@ export function createManualClock(
   return {
     now: () => now,
     advance: (ms) => {
-      if (!Number.isFinite(ms) || ms < 0) {
-        throw new RangeError(`advance(ms) needs a non-negative number, got ${ms}`);
-      }
+      checkAdvance(now, ms);
       now += ms;
     },
     set: (epochMs) => {
@@ -75,9 +85,7 @@ export function createOffsetClock(base: Clock): ManualClock {
   return {
     now: () => base.now() + offset,
     advance: (ms) => {
-      if (!Number.isFinite(ms) || ms < 0) {
-        throw new RangeError(`advance(ms) needs a non-negative number, got ${ms}`);
-      }
+      checkAdvance(base.now() + offset, ms);
       offset += ms;
     },
     set: (epochMs) => {

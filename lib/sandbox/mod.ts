@@ -311,6 +311,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await server.finished;
     throw e;
   }
+  dispatcher.refusePorts([server.addr.port, front.port]);
   const listenHost = options.hostname ?? "127.0.0.1";
   const host = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   const origin = `http://${host.includes(":") ? `[${host}]` : host}:${front.port}`;

@@ -78,6 +78,11 @@ export class RateLimiter {
     };
   }
 
+  /** Give back the last counted request (a create that created nothing). */
+  untake(): void {
+    if (this.#used() > 0) this.#stamps.pop();
+  }
+
   /** The budget without counting a request. */
   peek(): RateDecision {
     this.#prune(this.#clock.now());
@@ -106,6 +111,8 @@ interface WindowSpec {
   windowMs: number;
   /** Operations it counts; all requests when absent. */
   operations?: ReadonlySet<string>;
+  /** It limits what gets created: a refused create (4xx) is given back. */
+  creations?: boolean;
 }
 
 /** A refusal or budget, with the message of the window that decided it. */
@@ -170,8 +177,14 @@ export class RateLimits {
       { what: "setup tests", limit: 2_500, windowMs: HOUR, operations: SETUP_TESTS },
       { what: "source interaction requests", limit: 500, windowMs: MINUTE, operations: SOURCE_INTERACTION },
       { what: "source interaction requests", limit: 5_000, windowMs: HOUR, operations: SOURCE_INTERACTION },
-      { what: "user creations", limit: 500, windowMs: HOUR, operations: new Set(["create_user"]) },
-      { what: "private link creations", limit: 5, windowMs: HOUR, operations: new Set(["create_private_link"]) },
+      { what: "user creations", limit: 500, windowMs: HOUR, operations: new Set(["create_user"]), creations: true },
+      {
+        what: "private link creations",
+        limit: 5,
+        windowMs: HOUR,
+        operations: new Set(["create_private_link"]),
+        creations: true,
+      },
     ];
     this.#windows = specs.map((spec) => ({ spec, limiter: new RateLimiter(spec.limit, clock, spec.windowMs) }));
   }
@@ -219,6 +232,11 @@ export class RateLimits {
   takeOperation(operationId: string): RateLimitDecision | undefined {
     if (!this.#windows.some((w) => w.spec.operations?.has(operationId))) return undefined;
     return this.#take((s) => s.operations?.has(operationId) === true);
+  }
+
+  /** Give back an operation's count in its creation windows (user, private link) when it created nothing. */
+  refundCreation(operationId: string): void {
+    for (const w of this.#windows) if (w.spec.creations && w.spec.operations?.has(operationId)) w.limiter.untake();
   }
 
   /** The per-minute budget of all requests, without counting one. */

@@ -27,6 +27,21 @@ export const MAX_BODY_BYTES = 1_048_576;
 /** Largest accepted file upload (multipart routes: Connector SDK packages), bytes. */
 export const MAX_UPLOAD_BYTES = 32 * 1_048_576;
 
+/** Deepest nesting of arrays and objects accepted in a JSON request body (deeper is 400, not a stack overflow). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether arrays/objects in `value` nest deeper than `max` levels (iterative: no recursion on hostile input). */
+function nestedDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** What the request handler needs from the running sandbox. */
 export interface ServerContext {
   /** Current state (replaced by reset). */
@@ -198,10 +213,23 @@ export function createHandler(
 ): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
   return async (req, info) => {
     const url = new URL(req.url);
-    if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
-      return await admin(ctx, req, url);
+    // `req.url` is the request target as sent: `..` segments (even as `%2e%2e`) are refused, not resolved, so that
+    // an API path never lands on another resource or on an admin endpoint.
+    const rawPath = req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").split(/[?#]/)[0];
+    if (rawPath.split("/").some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+      await req.body?.cancel().catch(() => {});
+      return json(404, errorBody("NotFound", `No such path '${rawPath.slice(0, 200)}': dot segments are not resolved`));
     }
-    return await api(ctx, req, url, info);
+    try {
+      if (url.pathname === "/_sandbox" || url.pathname.startsWith("/_sandbox/")) {
+        return await admin(ctx, req, url);
+      }
+      return await api(ctx, req, url, info);
+    } catch (e) {
+      // A last resort: a defect answers Fivetran's error shape (no stack trace) and the sandbox keeps serving.
+      await req.body?.cancel().catch(() => {});
+      return json(500, errorBody("InternalServerError", `Sandbox error: ${String((e as Error)?.message ?? e)}`));
+    }
   };
 }
 
@@ -369,15 +397,6 @@ async function api(
   }
   const { route, params } = match.match;
   meta.operationId = route.operationId;
-  // 4b. The operation's own limits (setup tests, source interaction, user and private-link creation).
-  const own = ctx.limiter.takeOperation(route.operationId);
-  if (own && !own.allowed) {
-    await req.body?.cancel().catch(() => {});
-    return finish(
-      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
-    );
-  }
-
   // 5. Accept.
   if (!acceptable(req.headers.get("accept"), route)) {
     await req.body?.cancel().catch(() => {});
@@ -442,9 +461,28 @@ async function api(
         ),
       );
     }
+    if (nestedDeeper(body, MAX_JSON_DEPTH)) {
+      meta.body = text.length > 200 ? text.slice(0, 200) + "…" : text;
+      return finish(
+        json(
+          400,
+          errorBody("InvalidInput", `JSON in request body nested deeper than ${MAX_JSON_DEPTH} levels`),
+          headers,
+        ),
+      );
+    }
     meta.body = journalBody(state, route.operationId, params, body);
     const refused = normalizeBody(body, route.operationId);
     if (refused) return finish(json(400, errorBody("InvalidInput", refused), headers));
+  }
+
+  // 6b. The operation's own limits (setup tests, source interaction, user and private-link creation), counted once
+  // the request is well-formed; a create the handler refuses is given back.
+  const own = ctx.limiter.takeOperation(route.operationId);
+  if (own && !own.allowed) {
+    return finish(
+      json(429, errorBody("TooManyRequests", own.message!), { ...headers, "retry-after": String(own.retryAfter) }),
+    );
   }
 
   // 7. Handler.
@@ -469,6 +507,8 @@ async function api(
       };
     }
   }
+
+  if (own && result.status >= 400) ctx.limiter.refundCreation(route.operationId);
 
   // 8. Faults after the work was done.
   if (fault.kind === "drop" && fault.after) return dropped("drop-after");
@@ -534,7 +574,9 @@ function normalizeBody(body: unknown, operationId: string): string | undefined {
 
 async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Response> {
   const p = url.pathname.replace(/\/+$/, "");
-  const bodyText = req.body ? await req.text() : "";
+  const read = req.body ? await readBody(req) : "";
+  if (read instanceof ApiError) return json(read.status, errorBody(read.code, read.message));
+  const bodyText = read;
   const method = req.method;
   if ((p === "/_sandbox" || p === "/_sandbox/health") && method === "GET") {
     return json(200, {
@@ -585,7 +627,12 @@ async function admin(ctx: ServerContext, req: Request, url: URL): Promise<Respon
     if (!Number.isFinite(ms) || ms < 0) {
       return json(400, errorBody("InvalidInput", "advance needs ?ms=N (non-negative)"));
     }
-    ctx.advance(ms);
+    try {
+      ctx.advance(ms);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return json(400, errorBody("InvalidInput", e.message));
+    }
     return json(200, { ok: true, now: new Date(ctx.state().now()).toISOString() });
   }
   if (p === "/_sandbox/faults" && method === "GET") {

@@ -9,7 +9,7 @@
  */
 
 import { getService, schemaNameFromConfig } from "./catalog.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, MAX_CLOCK_MS } from "./clock.ts";
 import { Collection, type Keyed } from "./collection.ts";
 import { invalidInput, notFound } from "./errors.ts";
 import { type MembershipKind, MembershipStore } from "./memberships.ts";
@@ -21,6 +21,7 @@ import { createPrng, hashString } from "./prng.ts";
 import { roleNames, STANDARD_ROLES } from "./roles.ts";
 import { generateSchemaConfig, schemaConfigFromSeed } from "./schema_config.ts";
 import { loadSeedMemberships } from "./seed_memberships.ts";
+import { checkSeed } from "./seed_check.ts";
 import type { SandboxEvent } from "./webhook_delivery.ts";
 import type {
   ConnectionRecord,
@@ -66,6 +67,10 @@ export const ACCOUNT_ROLES: readonly string[] = roleNames("ACCOUNT");
  * ```
  */
 export function parseSeedTime(value: SeedTime, now: number): number {
+  return inClockRange(seedTime(value, now), value);
+}
+
+function seedTime(value: SeedTime, now: number): number {
   if (typeof value === "number") return value;
   const m = /^now(?:([+-])(\d+(?:\.\d+)?)(ms|s|m|h|d))?$/.exec(value.trim());
   if (m) {
@@ -75,6 +80,13 @@ export function parseSeedTime(value: SeedTime, now: number): number {
   }
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new Error(`Invalid time '${value}' in seed`);
+  return t;
+}
+
+function inClockRange(t: number, value: SeedTime): number {
+  if (!Number.isFinite(t) || Math.abs(t) > MAX_CLOCK_MS) {
+    throw new RangeError(`Invalid time '${value}' in seed: expected a time before year 10000`);
+  }
   return t;
 }
 
@@ -173,6 +185,10 @@ export class SandboxState {
       if (!c.sync && c.rescheduledFor === undefined) this.#moving.delete(c);
     }
     for (const t of [...this.#running]) {
+      if (!this.transformations.get(t.id)) {
+        this.#running.delete(t); // deleted while running: no run-end event for something that is gone
+        continue;
+      }
       this.settleTransformation(t);
       if (!t.run) this.#running.delete(t);
     }
@@ -211,6 +227,7 @@ export class SandboxState {
 
   /** Load an account fixture. */
   load(seed: SandboxSeed): void {
+    checkSeed(seed);
     const now = this.now();
     const t = (v: SeedTime | undefined, fallback: number) => v === undefined ? fallback : parseSeedTime(v, now);
     if (seed.account) {
@@ -437,10 +454,7 @@ export class SandboxState {
   /** Delete a group with its destination, connections, webhooks, memberships and platform resources. */
   deleteGroup(id: string): void {
     this.group(id);
-    for (const c of [...this.connections.byKey(id)]) {
-      this.memberships.dropTarget(CONNECTION_MEMBERSHIPS, c.id);
-      this.connections.remove(c.id);
-    }
+    for (const c of [...this.connections.byKey(id)]) this.#forgetConnection(c.id);
     this.destinations.remove(id);
     this.destinationTrust.delete(id);
     for (const w of [...this.webhooks.all()]) if (w.groupId === id) this.webhooks.remove(w.id);
@@ -540,8 +554,32 @@ export class SandboxState {
   /** Delete a connection. */
   deleteConnection(id: string): void {
     this.connection(id);
+    this.#forgetConnection(id);
+  }
+
+  /**
+   * Remove a connection and every reference to it: its memberships, and its place in transformations'
+   * `connection_ids` (a Quickstart transformation left without connections is deleted: it models their data).
+   */
+  #forgetConnection(id: string): void {
     this.memberships.dropTarget(CONNECTION_MEMBERSHIPS, id);
     this.connections.remove(id);
+    const drop = (holder: Record<string, unknown>): boolean => {
+      const ids = holder.connection_ids;
+      if (!Array.isArray(ids) || !ids.includes(id)) return false;
+      holder.connection_ids = ids.filter((x) => x !== id);
+      return true;
+    };
+    for (const t of [...this.transformations.all()]) {
+      const inSchedule = drop(t.schedule);
+      const inConfig = drop(t.config);
+      if (
+        (inSchedule || inConfig) && t.type === "QUICKSTART" &&
+        (t.config.connection_ids as unknown[] | undefined)?.length === 0
+      ) {
+        this.transformations.remove(t.id);
+      }
+    }
   }
 
   // ---- transformations ----------------------------------------------------
@@ -621,7 +659,12 @@ export class SandboxState {
 
   /** Delete a user and their memberships. */
   deleteUser(id: string): void {
-    this.user(id);
+    const user = this.user(id);
+    // Fivetran: "You will be unable to delete an account owner user if there is only one remaining."
+    const owner = "Account Administrator";
+    if (user.role === owner && !this.users.all().some((u) => u.id !== id && u.role === owner)) {
+      throw invalidInput(`User '${id}' is the account's last ${owner} and can't be deleted`);
+    }
     this.memberships.dropOwner(["user-group", "user-connection"], id);
     this.memberships.dropTarget(["team-user"], id);
     this.users.remove(id);

@@ -164,6 +164,7 @@ export class WebhookDispatcher {
   readonly #log: WebhookDeliveryRecord[] = [];
   readonly #logSize: number;
   #seq = 0;
+  #ownPorts = new Set<number>();
 
   /** Keep the last `logSize` deliveries. */
   constructor(logSize = 1000) {
@@ -173,6 +174,14 @@ export class WebhookDispatcher {
   /** Deliveries so far (oldest first), optionally after `sinceSeq`. */
   deliveries(sinceSeq = 0): WebhookDeliveryRecord[] {
     return this.#log.filter((d) => d.seq > sinceSeq);
+  }
+
+  /**
+   * The loopback ports the sandbox itself listens on: webhooks addressed to them are never called, so a webhook can't
+   * reset, shut down or call the sandbox (a request loop).
+   */
+  refusePorts(ports: Iterable<number>): void {
+    for (const p of ports) this.#ownPorts.add(p);
   }
 
   /** Deliveries still in flight. */
@@ -213,6 +222,13 @@ export class WebhookDispatcher {
         message: `Not delivered: the sandbox only calls loopback URLs, not '${w.url}'`,
       });
     }
+    if (this.#isOwn(w.url)) {
+      return record({
+        succeed: false,
+        status: 0,
+        message: `Not delivered: '${w.url}' is the sandbox itself (a webhook must not call the API it reports on)`,
+      });
+    }
     const headers: Record<string, string> = {
       "content-type": "application/json",
       "user-agent": "fivetran-sandbox-webhook",
@@ -237,6 +253,12 @@ export class WebhookDispatcher {
       clearTimeout(timer);
       this.#abort.signal.removeEventListener("abort", onClose);
     }
+  }
+
+  #isOwn(url: string): boolean {
+    const u = new URL(url);
+    const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+    return this.#ownPorts.has(port);
   }
 
   /**
