@@ -5,6 +5,7 @@ import { ExpectationError, type RecipeContext, UsageError } from "../lib/recipe.
 import type { SchemaConfigData } from "../lib/schema_config.ts";
 import { checkSchemaFile, planSchemaFile, type SchemaChange, type SchemaFile } from "../lib/schema_file.ts";
 import { renderTable } from "../lib/table.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 
 function show(value: unknown): string {
   return value === undefined ? "(not listed)" : String(value);
@@ -26,7 +27,7 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     ctx.out.warn(`The file was exported from ${file.connection_id}; applying it to ${connectionId}`);
   }
   const live = await ctx.call<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
-  const plan = planSchemaFile(live.data ?? {}, file);
+  const plan = planSchemaFile(schemaConfigOf(live.data, `connections/${connectionId}/schemas`), file);
   if (plan.problems.length > 0) {
     throw new UsageError(
       `Cannot apply '${path}' to ${connectionId}: ${plan.problems.slice(0, 5).join("; ")}${
@@ -89,7 +90,9 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
   }
   // Check: the config now says what the file says.
   const after = await ctx.client.request<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
-  const left = planSchemaFile(after.data ?? {}, file).changes.filter((c) => c.live !== undefined);
+  const left = planSchemaFile(schemaConfigOf(after.data, `connections/${connectionId}/schemas`), file).changes.filter((
+    c,
+  ) => c.live !== undefined);
   if (ctx.json) ctx.out.json({ ...result, applied: true, not_applied: left });
   if (left.length > 0) {
     throw new ExpectationError(

@@ -12,6 +12,7 @@
  * @module
  */
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
+import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 
@@ -126,10 +127,23 @@ export const main = defineRecipe({
           outcome.tests = Array.isArray(response.data?.setup_tests) ? response.data.setup_tests : [];
           outcome.service ??= response.data?.service;
           outcome.after = response.data?.status?.setup_state;
-          if (outcome.after === undefined) {
+          if (typeof outcome.after !== "string") {
             const fresh = await ctx.client.request<Connection>("GET", `connections/${c.id}`, undefined, { signal });
             outcome.after = fresh.data?.status?.setup_state;
             outcome.service ??= fresh.data?.service;
+          }
+          if (typeof outcome.after !== "string") {
+            // Neither answer says the setup state: that is not a pass.
+            outcome.after = undefined;
+            throw new AtlasError({
+              kind: "invalid-response",
+              status: 200,
+              code: "InvalidResponse",
+              fivetranMessage: "Expected the connection's status.setup_state in the answer, got none",
+              method: "GET",
+              path: `connections/${c.id}`,
+              attempts: 1,
+            });
           }
         } catch (error) {
           outcome.error = (error as Error).message.split("\n")[0];

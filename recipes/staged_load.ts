@@ -15,6 +15,7 @@ import { openProgressFile, type ProgressFile } from "../lib/bulk.ts";
 import { defineRecipe, ExpectationError, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 import { snapshotSync, type SyncOutcome, waitForSync } from "../lib/sync_wait.ts";
 
 interface Table {
@@ -143,7 +144,10 @@ export const main = defineRecipe({
     if (connection.data?.paused === true) {
       throw new ExpectationError(`Connection ${id} is paused, so its syncs would not run; resume it first`);
     }
-    const config = (await ctx.call<SchemaConfigData>("GET", `connections/${id}/schemas`)).data ?? {};
+    const config = schemaConfigOf(
+      (await ctx.call<SchemaConfigData>("GET", `connections/${id}/schemas`)).data,
+      `connections/${id}/schemas`,
+    );
     const schemas = config.schemas ?? {};
     const pendingSync = unconfirmed(progress);
     const done = progress?.succeeded ?? new Map<string, string | undefined>();
