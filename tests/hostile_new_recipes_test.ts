@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
+import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { main as schemaEdit } from "../recipes/schema_edit.ts";
 import { main as schemaExport } from "../recipes/schema_export.ts";
@@ -100,4 +101,71 @@ Deno.test("schema_export.ts, staged_load.ts and setup_test.ts call a 2xx that is
       assert.doesNotMatch(run.stdout + run.stderr, /Exported|Nothing to load|1 passing/, `${name} with ${what}`);
     }
   }
+});
+
+Deno.test("loadConfig(): a profile's credentials go to its own base_url or Fivetran's API, never to FIVETRAN_BASE_URL", () => {
+  const file = JSON.stringify({
+    profiles: {
+      prod: { api_key: "prod_key", api_secret: "prod_secret" },
+      local: { api_key: "sb_key", api_secret: "sb_secret", base_url: "http://127.0.0.1:8787/v1" },
+    },
+  });
+  // The sandbox's exported address is in the environment, for the variables' account.
+  const env = { FIVETRAN_CONFIG: "/cfg.json", FIVETRAN_BASE_URL: "http://127.0.0.1:8787/v1" };
+  const prod = loadConfig({ env, profile: "prod", readTextFile: () => file });
+  assert.deepEqual(prod, { apiKey: "prod_key", apiSecret: "prod_secret", baseUrl: "https://api.fivetran.com/v1" });
+  assert.equal(loadConfig({ env, profile: "local", readTextFile: () => file }).baseUrl, "http://127.0.0.1:8787/v1");
+});
+
+Deno.test("loadConfig(): a bad base URL is named by where it came from and shown without its user:password", () => {
+  const profile = (base_url: string) =>
+    JSON.stringify({ profiles: { p: { api_key: "k", api_secret: "s", base_url } } });
+  const cases: [Parameters<typeof loadConfig>[0], RegExp][] = [
+    [
+      {
+        env: { FIVETRAN_CONFIG: "/c" },
+        profile: "p",
+        readTextFile: () => profile("https://pkey:psecret9@ex ample.com"),
+      },
+      /^Expected "base_url" of profile 'p' to be a URL like .*, got 'https:\/\/\*\*\*@ex ample\.com'$/,
+    ],
+    [
+      { env: { FIVETRAN_CONFIG: "/c" }, profile: "p", readTextFile: () => profile("http://evil.example.com/v1") },
+      /^Expected "base_url" of profile 'p' to use https for a non-loopback host/,
+    ],
+    [
+      { env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s", FIVETRAN_BASE_URL: "https://ekey:esecret9@a b/v1" } },
+      /^Expected FIVETRAN_BASE_URL to be a URL like .*, got 'https:\/\/\*\*\*@a b\/v1'$/,
+    ],
+  ];
+  for (const [options, reason] of cases) {
+    const error = (() => {
+      try {
+        loadConfig(options);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, reason);
+    assert.doesNotMatch(error.message, /psecret9|esecret9/);
+  }
+});
+
+Deno.test("a recipe never prints or logs the base64 key:secret, even when the server echoes it", async () => {
+  await using server = startServer([], {
+    fallback: (r) => ({
+      status: 400,
+      body: { code: "BadRequest", message: `saw ${r.headers.get("authorization")?.replace(/^Basic /, "")}` },
+    }),
+  });
+  const basic = btoa("echo_key:echo_secret");
+  const run = await runRecipe(schemaExport, ["--connection-id", "c1"], {
+    baseUrl: server.baseUrl,
+    apiKey: "echo_key",
+    apiSecret: "echo_secret",
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /saw \*\*\*\*\*\*/);
+  for (const text of [run.stdout, run.stderr, run.log]) assert.ok(!text.includes(basic), text);
 });
