@@ -71,6 +71,44 @@ export interface ExecOptions {
   signal: AbortSignal;
 }
 
+/** The bytes of stderr kept to quote its last line. */
+const STDERR_TAIL_BYTES = 4096;
+
+/** Reads a stream to its end, keeping only its last {@link STDERR_TAIL_BYTES} bytes, as text. */
+async function stderrTail(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let tail = new Uint8Array(0);
+  for await (const chunk of stream) {
+    const keep = Math.min(tail.length, Math.max(0, STDERR_TAIL_BYTES - chunk.length));
+    const next = new Uint8Array(keep + Math.min(chunk.length, STDERR_TAIL_BYTES));
+    next.set(tail.subarray(tail.length - keep), 0);
+    next.set(chunk.subarray(Math.max(0, chunk.length - STDERR_TAIL_BYTES)), keep);
+    tail = next;
+  }
+  return new TextDecoder().decode(tail);
+}
+
+/**
+ * Why `program` cannot be started, when that can be told before any event arrives (it is not on PATH, or the path
+ * names no executable file); `undefined` when it can, or when PATH may not be read (then the first event tells).
+ */
+export function missingProgram(program: string): string | undefined {
+  const executable = (path: string): boolean => {
+    try {
+      const info = Deno.statSync(path);
+      return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes("/")) {
+    return executable(program) ? undefined : `'${program}' is not an executable file`;
+  }
+  if (Deno.permissions.querySync({ name: "env", variable: "PATH" }).state !== "granted") return undefined;
+  const dirs = (Deno.env.get("PATH") ?? "").split(":").filter(Boolean);
+  if (dirs.some((d) => Deno.permissions.querySync({ name: "read", path: d }).state !== "granted")) return undefined;
+  return dirs.some((d) => executable(`${d}/${program}`)) ? undefined : `'${program}' is not on PATH`;
+}
+
 /** Runs the command with `input` on its stdin; never throws. */
 export async function runEventCommand(command: CommandLine, input: string, options: ExecOptions): Promise<ExecResult> {
   let child: Deno.ChildProcess;
@@ -118,10 +156,11 @@ export async function runEventCommand(command: CommandLine, input: string, optio
     } catch {
       // The command did not read its stdin (it may not need it); its exit code decides.
     }
-    const { code, stderr } = await child.output();
+    // Only the tail of stderr is kept: a command that floods it must not fill the listener's memory.
+    const [tail, { code }] = await Promise.all([stderrTail(child.stderr), child.status]);
     if (why) return { ok: false, message: why };
     if (code === 0) return { ok: true, message: "exit 0" };
-    const last = new TextDecoder().decode(stderr).trim().split("\n").at(-1)?.slice(0, 200);
+    const last = tail.trim().split("\n").at(-1)?.slice(0, 200);
     return { ok: false, message: `exit ${code}${last ? `: ${last}` : ""}` };
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net=127.0.0.1 --allow-env=FIVETRAN_WEBHOOK_SECRET,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net=127.0.0.1 --allow-env=FIVETRAN_WEBHOOK_SECRET,FIVETRAN_LOG_FILE,NO_COLOR,PATH --allow-read --allow-write=logs
 /**
  * webhook_listener.ts — receive Fivetran webhook events and trust only the signed ones. Serves `POST --path` on
  * `--host`:`--port` (loopback by default), checks each delivery's `X-Fivetran-Signature-256` (HMAC-SHA256 of the
@@ -18,7 +18,7 @@ import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageErr
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { Colour } from "../lib/output.ts";
 import { verifyWebhook } from "../lib/webhook.ts";
-import { type CommandLine, parseCommandLine, runEventCommand } from "./_webhook_exec.ts";
+import { type CommandLine, missingProgram, parseCommandLine, runEventCommand } from "./_webhook_exec.ts";
 
 /** The fields of a Fivetran webhook event the line shows (older events say `connector_*`, newer `connection_*`). */
 interface WebhookEvent {
@@ -68,7 +68,9 @@ export function describeEvent(e: WebhookEvent, receivedAt: Date): string {
     e.data?.status ? `status ${e.data.status}` : "",
     e.data?.reason ? `reason: ${String(e.data.reason).slice(0, 200)}` : "",
   ];
-  return parts.filter(Boolean).join("  ").replace(/[\r\n]+/g, " ");
+  // No control character of the event reaches the terminal (an escape sequence could rewrite the screen).
+  // deno-lint-ignore no-control-regex
+  return parts.filter(Boolean).join("  ").replace(/[\x00-\x1f\x7f-\x9f]+/g, " ");
 }
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
@@ -84,7 +86,9 @@ export const main = defineRecipe({
     "--exec CMD runs CMD (split into words like a shell would, but never run by one: no pipes, redirects or $)",
     "once per event with the event JSON on stdin and only FIVETRAN_EVENT, FIVETRAN_CONNECTION_ID and",
     "FIVETRAN_GROUP_ID in its environment; --exec-concurrency at a time (default 4), each up to --exec-timeout",
-    "seconds (default 300). It needs --allow-run (the webhook_listener permission set: -P=webhook_listener).",
+    "seconds (default 300). It needs --allow-run (the webhook_listener permission set: -P=webhook_listener); a",
+    "program that is not on PATH or not executable is refused at start (exit 2). Only the last line of its stderr",
+    "is kept (quoted when it fails), its stdout is discarded.",
     "Fivetran only delivers to https URLs: put a TLS proxy or tunnel in front, and --host 0.0.0.0 only behind it.",
     "Runs until Ctrl-C (exit 130), --max-events N good events, or --duration S seconds (exit 0); exit 1 when",
     "an --exec command failed.",
@@ -137,6 +141,8 @@ export const main = defineRecipe({
     }
     ctx.addSecrets(secret);
     if (command) {
+      const missing = missingProgram(command.program);
+      if (missing) throw new UsageError(`Expected --exec to name a program that can run, got ${missing}`);
       const state = await Deno.permissions.request({ name: "run", command: command.program });
       if (state.state !== "granted") {
         throw new UsageError(

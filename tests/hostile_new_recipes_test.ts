@@ -10,11 +10,14 @@ import { main as schemaEdit } from "../recipes/schema_edit.ts";
 import { main as schemaExport } from "../recipes/schema_export.ts";
 import { main as setupTest } from "../recipes/setup_test.ts";
 import { main as stagedLoad } from "../recipes/staged_load.ts";
+import { describeEvent, main as webhookListener } from "../recipes/webhook_listener.ts";
+import { runEventCommand } from "../recipes/_webhook_exec.ts";
 import { runRecipe } from "./_harness.ts";
 import { startServer, tempDir } from "./_server.ts";
 import { isMutating } from "./_scale.ts";
 
 const C = DEMO.renamedConnectionId;
+const NO_API = { baseUrl: "http://127.0.0.1:9/v1", apiKey: "unused_key", apiSecret: "unused_secret" };
 
 Deno.test("checkSchemaConfig() refuses what is not a schema config and finds only names the connection has", () => {
   for (
@@ -168,4 +171,61 @@ Deno.test("a recipe never prints or logs the base64 key:secret, even when the se
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /saw \*\*\*\*\*\*/);
   for (const text of [run.stdout, run.stderr, run.log]) assert.ok(!text.includes(basic), text);
+});
+
+Deno.test("webhook_listener.ts refuses an --exec program that cannot run before listening: exit 2, one line", async () => {
+  await using dir = await tempDir();
+  const secretFile = `${dir.path}/secret.txt`;
+  await Deno.writeTextFile(secretFile, "whsec-hostile-1");
+  const notExecutable = `${dir.path}/script.sh`;
+  await Deno.writeTextFile(notExecutable, "#!/bin/sh\n");
+  await Deno.chmod(notExecutable, 0o644);
+  const cases: [string, RegExp][] = [
+    [
+      "no_such_program_6610 --notify",
+      /--exec to name a program that can run, got 'no_such_program_6610' is not on PATH/,
+    ],
+    [`${dir.path}/missing.sh`, /is not an executable file/],
+    [notExecutable, /is not an executable file/],
+    [dir.path, /is not an executable file/],
+  ];
+  for (const [exec, reason] of cases) {
+    const run = await runRecipe(
+      webhookListener,
+      ["--port", "0", "--secret-file", secretFile, "--exec", exec, "--duration", "1"],
+      NO_API,
+    );
+    assert.equal(run.code, 2, `${exec}: ${run.stderr}`);
+    const lines = run.stderr.split("\n").filter(Boolean);
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0], reason);
+  }
+});
+
+Deno.test("an --exec command that floods stderr is quoted by its last line, in bounded memory", async () => {
+  // 256 MiB of stderr, then a last line: only the tail is kept (the whole would be 256 MiB).
+  const before = Deno.memoryUsage().rss;
+  const result = await runEventCommand(
+    {
+      program: "sh",
+      args: ["-c", "head -c 268435456 /dev/zero | tr '\\0' x >&2; echo >&2; echo 'the last line' >&2; exit 3"],
+    },
+    "{}",
+    { env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" }, timeoutMs: 60_000, signal: new AbortController().signal },
+  );
+  const grown = Deno.memoryUsage().rss - before;
+  assert.equal(result.ok, false);
+  assert.equal(result.message, "exit 3: the last line");
+  assert.ok(grown < 128 * 1024 * 1024, `memory grew by ${Math.round(grown / 1048576)} MiB`);
+});
+
+Deno.test("describeEvent() lets no control character of an event reach the terminal", () => {
+  const line = describeEvent({
+    event: "sync_end\x1b[2J",
+    connector_id: "c1\x1b]0;owned\x07",
+    data: { status: "SUCCESSFUL\r\n", reason: "a\x00b\x9bc" },
+  }, new Date(0));
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(line, /[\x00-\x1f\x7f-\x9f]/);
+  assert.match(line, /sync_end \[2J .* c1 \]0;owned /);
 });
