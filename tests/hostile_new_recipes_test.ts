@@ -6,6 +6,7 @@ import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
+import { main as accountReport } from "../recipes/account_report.ts";
 import { main as schemaEdit } from "../recipes/schema_edit.ts";
 import { main as schemaExport } from "../recipes/schema_export.ts";
 import { main as setupTest } from "../recipes/setup_test.ts";
@@ -228,4 +229,47 @@ Deno.test("describeEvent() lets no control character of an event reach the termi
   // deno-lint-ignore no-control-regex
   assert.doesNotMatch(line, /[\x00-\x1f\x7f-\x9f]/);
   assert.match(line, /sync_end \[2J .* c1 \]0;owned /);
+});
+
+Deno.test("account_report.ts writes through a symlink, keeps the file's mode, refuses a read-only file or a folder, and never writes through a planted temporary file", async () => {
+  await using sandbox = await startSandbox();
+  await using dir = await tempDir();
+  const args = (output: string) => ["--group-id", DEMO.smallGroupId, "--output", output];
+  // A symlink: its target gets the report, the link stays a link.
+  const target = `${dir.path}/served/report.html`;
+  await Deno.mkdir(`${dir.path}/served`);
+  await Deno.writeTextFile(target, "old");
+  await Deno.chmod(target, 0o640);
+  await Deno.symlink(target, `${dir.path}/link.html`);
+  const linked = await runRecipe(accountReport, args(`${dir.path}/link.html`), sandbox);
+  assert.equal(linked.code, 0, linked.stderr);
+  assert.ok((await Deno.lstat(`${dir.path}/link.html`)).isSymlink, "the symlink was replaced by a file");
+  assert.match(await Deno.readTextFile(target), /^<!DOCTYPE html>/);
+  assert.equal((await Deno.stat(target)).mode! & 0o777, 0o640);
+  // A read-only file and a folder are refused, one line, exit 2, unchanged.
+  const readOnly = `${dir.path}/ro.html`;
+  await Deno.writeTextFile(readOnly, "keep me");
+  await Deno.chmod(readOnly, 0o444);
+  await Deno.mkdir(`${dir.path}/folder.html`);
+  for (
+    const [output, reason] of [[readOnly, /read-only \(mode 444\)/], [
+      `${dir.path}/folder.html`,
+      /not a regular file/,
+    ]] as const
+  ) {
+    const run = await runRecipe(accountReport, args(output), sandbox);
+    assert.equal(run.code, 2, run.stderr);
+    const lines = run.stderr.split("\n").filter(Boolean);
+    assert.match(lines.at(-1)!, reason);
+  }
+  assert.equal(await Deno.readTextFile(readOnly), "keep me");
+  // The old temporary name, planted as a symlink to a file of someone else's, is not written through.
+  const victim = `${dir.path}/victim.txt`;
+  await Deno.writeTextFile(victim, "untouched");
+  const output = `${dir.path}/report.html`;
+  await Deno.symlink(victim, `${output}.tmp-${Deno.pid}`);
+  const planted = await runRecipe(accountReport, args(output), sandbox);
+  assert.equal(planted.code, 0, planted.stderr);
+  assert.equal(await Deno.readTextFile(victim), "untouched");
+  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir.path))).filter((e) => e.name.includes(".tmp-")).length, 1);
 });
