@@ -10,6 +10,7 @@ import { main as accountReport } from "../recipes/account_report.ts";
 import { main as schemaEdit } from "../recipes/schema_edit.ts";
 import { main as schemaExport } from "../recipes/schema_export.ts";
 import { main as setupTest } from "../recipes/setup_test.ts";
+import { main as syncMonitor } from "../recipes/sync_monitor.ts";
 import { main as stagedLoad } from "../recipes/staged_load.ts";
 import { describeEvent, main as webhookListener } from "../recipes/webhook_listener.ts";
 import { runEventCommand } from "../recipes/_webhook_exec.ts";
@@ -272,4 +273,19 @@ Deno.test("account_report.ts writes through a symlink, keeps the file's mode, re
   assert.equal(planted.code, 0, planted.stderr);
   assert.equal(await Deno.readTextFile(victim), "untouched");
   assert.deepEqual((await Array.fromAsync(Deno.readDir(dir.path))).filter((e) => e.name.includes(".tmp-")).length, 1);
+});
+
+Deno.test("sync_monitor.ts and staged_load.ts keep their floors for a host that only starts like a loopback address (127.0.0.1.example.com)", async () => {
+  for (const baseUrl of ["https://127.0.0.1.nip.io/v1", "https://127.example.com/v1"]) {
+    const run = await runRecipe(syncMonitor, ["--interval", "1"], { baseUrl, apiKey: "k_floor", apiSecret: "s_floor" });
+    assert.equal(run.code, 2, `${baseUrl}: ${run.stderr}`);
+    assert.match(run.stderr, /--interval to be seconds from 15 \(against a real account\)/);
+    const staged = await runRecipe(stagedLoad, ["--connection-id", "c1", "--schema", "s", "--poll-interval", "0.05"], {
+      baseUrl,
+      apiKey: "k_floor",
+      apiSecret: "s_floor",
+    });
+    assert.equal(staged.code, 2, `${baseUrl}: ${staged.stderr}`);
+    assert.match(staged.stderr, /--poll-interval/);
+  }
 });
