@@ -17,7 +17,7 @@
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { Colour } from "../lib/output.ts";
-import { verifyWebhook } from "../lib/webhook.ts";
+import { SIGNATURE_HEADER, verifyWebhook } from "../lib/webhook.ts";
 import { type CommandLine, missingProgram, parseCommandLine, runEventCommand } from "./_webhook_exec.ts";
 
 /** The fields of a Fivetran webhook event the line shows (older events say `connector_*`, newer `connection_*`). */
@@ -33,6 +33,9 @@ interface WebhookEvent {
   sync_id?: string;
   data?: { status?: string; reason?: string; [key: string]: unknown };
 }
+
+/** The signatures of this many recent deliveries are remembered, to ignore one delivered again. */
+const MAX_REMEMBERED = 10_000;
 
 /** At most this many events wait for a free `--exec` slot; beyond it deliveries get 503 so Fivetran retries them. */
 const MAX_QUEUED = 1000;
@@ -90,6 +93,8 @@ export const main = defineRecipe({
     "program that is not on PATH or not executable is refused at start (exit 2). Only the last line of its stderr",
     "is kept (quoted when it fails), its stdout is discarded.",
     "Fivetran only delivers to https URLs: put a TLS proxy or tunnel in front, and --host 0.0.0.0 only behind it.",
+    "A delivery received again (the same signed body: a retry, or a replay) is answered 200 and logged, not",
+    "printed or run again (the last 10,000 are remembered).",
     "Runs until Ctrl-C (exit 130), --max-events N good events, or --duration S seconds (exit 0); exit 1 when",
     "an --exec command failed.",
   ].join("\n"),
@@ -162,7 +167,8 @@ export const main = defineRecipe({
       stop.abort();
     };
     let enough = false;
-    const counts = { events: 0, refused: 0, ran: 0, failed: 0, dropped: 0 };
+    const counts = { events: 0, refused: 0, repeated: 0, ran: 0, failed: 0, dropped: 0 };
+    const seen = new Set<string>();
     const running = new Set<Promise<void>>();
     const kills = new AbortController();
     const queue: { body: string; event: WebhookEvent }[] = [];
@@ -228,6 +234,16 @@ export const main = defineRecipe({
         ctx.log.write("warn", `webhook_listener: ${line}`);
         return new Response("Expected a JSON object\n", { status: 400 });
       }
+      // A delivery seen already (Fivetran's retry after a lost answer, or someone replaying a captured one: the
+      // signature has no timestamp) is acknowledged, logged, and neither printed nor run again.
+      const digest = request.headers.get(SIGNATURE_HEADER)!.trim().replace(/^sha256=/i, "").toLowerCase();
+      if (seen.has(digest)) {
+        counts.repeated++;
+        ctx.log.write("warn", `webhook_listener: ignored a repeated delivery from ${from}`);
+        return new Response("ok (repeated)\n", { status: 200 });
+      }
+      seen.add(digest);
+      if (seen.size > MAX_REMEMBERED) seen.delete(seen.values().next().value!);
       if (command && queue.length >= MAX_QUEUED) {
         counts.dropped++;
         ctx.out.warn(`${MAX_QUEUED} events wait for --exec already; answered 503 so Fivetran delivers it again`);
@@ -311,7 +327,7 @@ export const main = defineRecipe({
     }
     const summary = `Stopped (${stopReason}): ${counts.events} event${
       counts.events === 1 ? "" : "s"
-    } received, ${counts.refused} refused${
+    } received, ${counts.refused} refused${counts.repeated ? `, ${counts.repeated} repeated (ignored)` : ""}${
       command
         ? `; --exec ran ${counts.ran}, ${counts.failed} failed${
           counts.dropped ? `, ${counts.dropped} not run (interrupted or busy)` : ""

@@ -3,6 +3,7 @@
 // behind symlinks or read-only, --exec programs that flood or do not exist. Each case fails without its fix.
 import assert from "node:assert/strict";
 import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
+import { SIGNATURE_HEADER, signWebhook } from "../lib/webhook.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
@@ -288,4 +289,50 @@ Deno.test("sync_monitor.ts and staged_load.ts keep their floors for a host that 
     assert.equal(staged.code, 2, `${baseUrl}: ${staged.stderr}`);
     assert.match(staged.stderr, /--poll-interval/);
   }
+});
+
+Deno.test("webhook_listener.ts acknowledges a delivery received again (a retry or a replay) but neither prints nor runs it twice", async () => {
+  await using dir = await tempDir();
+  const secret = "whsec-replay-42";
+  const secretFile = `${dir.path}/secret.txt`;
+  await Deno.writeTextFile(secretFile, secret);
+  const marks = `${dir.path}/marks`;
+  await Deno.mkdir(marks);
+  const script = `${dir.path}/mark.sh`;
+  await Deno.writeTextFile(script, `#!/bin/sh\nmktemp "${marks}/run.XXXXXX" > /dev/null\n`);
+  await Deno.chmod(script, 0o755);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const port = Promise.withResolvers<number>();
+  const done = runRecipe(
+    webhookListener,
+    ["--port", "0", "--secret-file", secretFile, "--exec", script, "--max-events", "2", "--json"],
+    NO_API,
+    {
+      stdout: (line) => stdout.push(line),
+      stderr: (line) => {
+        stderr.push(line);
+        const m = line.match(/^Listening on http:\/\/[^:]+:(\d+)/);
+        if (m) port.resolve(Number(m[1]));
+      },
+    },
+  );
+  const url = `http://127.0.0.1:${await port.promise}/fivetran`;
+  const send = async (body: string, signature: string) => {
+    const response = await fetch(url, { method: "POST", headers: { [SIGNATURE_HEADER]: signature }, body });
+    await response.body?.cancel();
+    return response.status;
+  };
+  const first = JSON.stringify({ event: "sync_end", connector_id: "c1", created: "2026-11-30T12:00:00Z" });
+  const signature = await signWebhook(first, secret);
+  assert.equal(await send(first, signature), 200);
+  assert.equal(await send(first, signature.toLowerCase()), 200); // the same delivery again, in the other case
+  assert.equal(await send(first, `sha256=${signature}`), 200);
+  const second = JSON.stringify({ event: "sync_end", connector_id: "c1", created: "2026-11-30T12:05:00Z" });
+  assert.equal(await send(second, await signWebhook(second, secret)), 200);
+  const result = await done;
+  assert.equal(result.code, 0, stderr.join("\n"));
+  assert.equal(stdout.length, 2, stdout.join("\n"));
+  assert.equal((await Array.fromAsync(Deno.readDir(marks))).length, 2);
+  assert.match(stderr.join("\n"), /2 events received, 0 refused, 2 repeated \(ignored\); --exec ran 2, 0 failed/);
 });
