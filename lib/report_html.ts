@@ -199,7 +199,8 @@ export function renderReport(connections: ReportConnection[], info: ReportInfo):
     title: p.title,
     bars: tally(connections, p.field).map((b) => ({
       ...b,
-      ...(STATE_COLOURS[b.label] ? { colour: STATE_COLOURS[b.label] } : {}),
+      // Own keys only: a state named "constructor" from the API must not find Object's.
+      ...(Object.hasOwn(STATE_COLOURS, b.label) ? { colour: STATE_COLOURS[b.label] } : {}),
     })),
   }));
   const services = tally(connections, (c) => c.service).slice(0, 12);

@@ -66,7 +66,9 @@ function observe(memory: Memory, listed: Listed[], now: number, budget: Snapshot
     const out: Record<string, number> = Object.fromEntries(known.map((k) => [k, 0]));
     for (const c of listed) {
       const v = (field === "sync_state" && c.paused) ? "paused" : c[field] ?? "unknown";
-      out[v] = (out[v] ?? 0) + 1;
+      // Own properties only: a state named "constructor" or "__proto__" counts like any other.
+      const value = (Object.hasOwn(out, v) ? out[v] : 0) + 1;
+      Object.defineProperty(out, v, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   };

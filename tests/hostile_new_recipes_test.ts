@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../lib/webhook.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
+import { renderReport } from "../lib/report_html.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { main as accountReport } from "../recipes/account_report.ts";
@@ -335,4 +336,50 @@ Deno.test("webhook_listener.ts acknowledges a delivery received again (a retry o
   assert.equal(stdout.length, 2, stdout.join("\n"));
   assert.equal((await Array.fromAsync(Deno.readDir(marks))).length, 2);
   assert.match(stderr.join("\n"), /2 events received, 0 refused, 2 repeated \(ignored\); --exec ran 2, 0 failed/);
+});
+
+Deno.test("renderReport() takes states named like Object's properties (constructor, toString) and escapes hostile names", () => {
+  const evil = `x"'><script>document.title="PWNED"</script></style><img src=x onerror=alert(1)>`;
+  const html = renderReport([
+    { id: "c1", service: "__proto__", setup_state: "constructor", sync_state: "toString", update_state: "valueOf" },
+    { id: evil, group_name: evil, service: evil, schema: evil, setup_state: "broken", sync_state: evil },
+  ], { title: evil, scope: evil, generatedAt: "2026-11-30T12:00:00Z" });
+  assert.match(html, /constructor: 1/);
+  assert.equal(html.match(/<script/g)?.length, 1);
+  assert.doesNotMatch(html, /<img|<\/style><img|onerror=alert\(1\)>/);
+});
+
+Deno.test("sync_monitor.ts counts states named like Object's properties (constructor, __proto__) as numbers", async () => {
+  const item = (id: string, setup: string, sync: string) => ({
+    id,
+    service: "postgres",
+    paused: false,
+    status: { setup_state: setup, sync_state: sync, update_state: "on_schedule" },
+  });
+  await using server = startServer([], {
+    fallback: {
+      body: {
+        code: "Success",
+        data: {
+          items: [
+            item("a", "constructor", "__proto__"),
+            item("b", "constructor", "toString"),
+            item("c", "__proto__", "x"),
+          ],
+          next_cursor: null,
+        },
+      },
+    },
+  });
+  const run = await runRecipe(syncMonitor, ["--group-id", "g1", "--once", "--json"], {
+    baseUrl: server.baseUrl,
+    apiKey: "k_states",
+    apiSecret: "s_states",
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const snapshot = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+  const setup = JSON.stringify(snapshot).match(/"constructor":(\d+|"[^"]*")/g);
+  assert.deepEqual(setup, ['"constructor":2'], run.stdout);
+  assert.match(JSON.stringify(snapshot), /"__proto__":1/);
+  assert.match(JSON.stringify(snapshot), /"toString":1/);
 });
