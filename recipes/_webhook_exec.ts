@@ -75,16 +75,26 @@ export interface ExecOptions {
 const STDERR_TAIL_BYTES = 4096;
 
 /** Reads a stream to its end, keeping only its last {@link STDERR_TAIL_BYTES} bytes, as text. */
-async function stderrTail(stream: ReadableStream<Uint8Array>): Promise<string> {
+function stderrTail(stream: ReadableStream<Uint8Array>): Promise<string> & { cancel(): void } {
+  const reader = stream.getReader();
   let tail = new Uint8Array(0);
-  for await (const chunk of stream) {
-    const keep = Math.min(tail.length, Math.max(0, STDERR_TAIL_BYTES - chunk.length));
-    const next = new Uint8Array(keep + Math.min(chunk.length, STDERR_TAIL_BYTES));
-    next.set(tail.subarray(tail.length - keep), 0);
-    next.set(chunk.subarray(Math.max(0, chunk.length - STDERR_TAIL_BYTES)), keep);
-    tail = next;
-  }
-  return new TextDecoder().decode(tail);
+  const read = (async () => {
+    try {
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
+        const keep = Math.min(tail.length, Math.max(0, STDERR_TAIL_BYTES - chunk.length));
+        const next = new Uint8Array(keep + Math.min(chunk.length, STDERR_TAIL_BYTES));
+        next.set(tail.subarray(tail.length - keep), 0);
+        next.set(chunk.subarray(Math.max(0, chunk.length - STDERR_TAIL_BYTES)), keep);
+        tail = next;
+      }
+    } catch {
+      // cancelled: what was read is the tail
+    }
+    return new TextDecoder().decode(tail);
+  })();
+  return Object.assign(read, { cancel: () => void reader.cancel().catch(() => {}) });
 }
 
 /**
@@ -142,6 +152,7 @@ export async function runEventCommand(command: CommandLine, input: string, optio
     }, 2000);
   };
   let hard: ReturnType<typeof setTimeout> | undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   const timer = setTimeout(
     () => kill(`killed after ${options.timeoutMs / 1000} s (--exec-timeout)`),
     options.timeoutMs,
@@ -149,15 +160,26 @@ export async function runEventCommand(command: CommandLine, input: string, optio
   const onAbort = () => kill("killed (interrupted)");
   options.signal.addEventListener("abort", onAbort, { once: true });
   try {
+    // The event goes to stdin while the command runs: a command that never reads it (or a background process it
+    // left behind that holds stdin) must not keep this waiting once the command has exited.
     const writer = child.stdin.getWriter();
-    try {
-      await writer.write(new TextEncoder().encode(input));
-      await writer.close();
-    } catch {
-      // The command did not read its stdin (it may not need it); its exit code decides.
-    }
+    const writing = (async () => {
+      try {
+        await writer.write(new TextEncoder().encode(input));
+        await writer.close();
+      } catch {
+        // The command did not read its stdin (it may not need it); its exit code decides.
+      }
+    })();
     // Only the tail of stderr is kept: a command that floods it must not fill the listener's memory.
-    const [tail, { code }] = await Promise.all([stderrTail(child.stderr), child.status]);
+    // A program that leaves a background process behind (`sleep 600 &`) leaves stderr open after it exits: its
+    // result is its exit, and stderr gets a moment more, not the background process's lifetime.
+    const reading = stderrTail(child.stderr);
+    const { code } = await child.status;
+    writer.abort().catch(() => {});
+    await writing;
+    grace = setTimeout(() => reading.cancel(), 200);
+    const tail = await reading; // all of it, or what came before the cancel
     if (why) return { ok: false, message: why };
     if (code === 0) return { ok: true, message: "exit 0" };
     const last = tail.trim().split("\n").at(-1)?.slice(0, 200);
@@ -165,6 +187,7 @@ export async function runEventCommand(command: CommandLine, input: string, optio
   } finally {
     clearTimeout(timer);
     clearTimeout(hard);
+    clearTimeout(grace);
     options.signal.removeEventListener("abort", onAbort);
   }
 }

@@ -383,3 +383,15 @@ Deno.test("sync_monitor.ts counts states named like Object's properties (constru
   assert.match(JSON.stringify(snapshot), /"__proto__":1/);
   assert.match(JSON.stringify(snapshot), /"toString":1/);
 });
+
+Deno.test("an --exec command is done when it exits, even when a background process it left holds its stdin and stderr", async () => {
+  // Without this, the listener's slot (and Ctrl-C, and --exec-timeout) waited for the background `sleep`.
+  const started = Date.now();
+  const result = await runEventCommand(
+    { program: "sh", args: ["-c", "sleep 8 & echo left a sleeper >&2; exit 5"] },
+    "x".repeat(1_000_000), // more than a pipe holds: the write blocks while nothing reads
+    { env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" }, timeoutMs: 60_000, signal: new AbortController().signal },
+  );
+  assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(result, { ok: false, message: "exit 5: left a sleeper" });
+});
