@@ -531,7 +531,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
           const client = ctx.client; // created first: no Call: line for a request that cannot be sent
           out.call(method, endpoint, payload);
-          const response = await client.request<T>(method, endpoint, payload);
+          // A read stops at once on Ctrl-C; a change already sent is let finish (its outcome would be unknown).
+          const response = await client.request<T>(method, endpoint, payload, method === "GET" ? { signal } : {});
           out.response(response.code);
           return response;
         },

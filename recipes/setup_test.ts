@@ -112,6 +112,8 @@ export const main = defineRecipe({
       key: (c) => c.id,
       concurrency,
       signal: ctx.signal,
+      // A setup test may run for minutes: Ctrl-C stops waiting for it (nothing is half done by not waiting).
+      onInterrupt: "abort",
       now: ctx.now,
       ...(resumeFrom !== undefined && !ctx.dryRun ? { resumeFrom } : {}),
       async run(c, signal) {

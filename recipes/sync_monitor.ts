@@ -248,7 +248,7 @@ export const main = defineRecipe({
         last ? `; ${budgetText(last.budget)}` : ""
       }`;
       ctx.log.write(code === EXIT_OK ? "info" : "warn", `sync_monitor: ${scope}: ${text}`);
-      if (!ctx.flags.once) ctx.out.progress(text);
+      if (!ctx.flags.once || code === EXIT_INTERRUPTED) ctx.out.progress(text);
       return code;
     };
     for (;;) {

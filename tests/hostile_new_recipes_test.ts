@@ -395,3 +395,31 @@ Deno.test("an --exec command is done when it exits, even when a background proce
   assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
   assert.deepEqual(result, { ok: false, message: "exit 5: left a sleeper" });
 });
+
+Deno.test("Ctrl-C while a read hangs stops setup_test.ts, schema_edit.ts --from, staged_load.ts and sync_monitor.ts --once at once (exit 130, a line)", async () => {
+  await using dir = await tempDir();
+  const tables = `${dir.path}/tables.txt`;
+  await Deno.writeTextFile(tables, "sales.Orders\n");
+  const file = `${dir.path}/schema.json`;
+  await Deno.writeTextFile(file, JSON.stringify({ schemas: { sales: { enabled: false } } }));
+  const runs: [string, RecipeMain, string[]][] = [
+    ["setup_test.ts", setupTest, ["--connection-id", "c1"]],
+    ["schema_edit.ts", schemaEdit, ["--connection-id", "c1", "--from", file, "--yes"]],
+    ["staged_load.ts", stagedLoad, ["--connection-id", "c1", "--tables", tables]],
+    ["sync_monitor.ts", syncMonitor, ["--once"]],
+  ];
+  for (const [name, main, args] of runs) {
+    await using server = startServer([], { fallback: { hang: true } });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const run = await runRecipe(main, args, { baseUrl: server.baseUrl, apiKey: "k_hang", apiSecret: "s_hang" }, {
+      signal: controller.signal,
+      clientOptions: { timeout: 15_000, maxRetries: 0 },
+    });
+    clearTimeout(timer);
+    assert.ok(Date.now() - started < 5_000, `${name} took ${Date.now() - started} ms`);
+    assert.equal(run.code, 130, `${name}: ${run.stderr}`);
+    assert.match(run.stderr, /Interrupted/, name);
+  }
+});
