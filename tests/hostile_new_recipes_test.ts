@@ -3,7 +3,7 @@
 // behind symlinks or read-only, --exec programs that flood or do not exist. Each case fails without its fix.
 import assert from "node:assert/strict";
 import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
-import { SIGNATURE_HEADER, signWebhook } from "../lib/webhook.ts";
+import { SIGNATURE_HEADER, signWebhook, verifyWebhook } from "../lib/webhook.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
 import { renderReport } from "../lib/report_html.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
@@ -422,4 +422,30 @@ Deno.test("Ctrl-C while a read hangs stops setup_test.ts, schema_edit.ts --from,
     assert.equal(run.code, 130, `${name}: ${run.stderr}`);
     assert.match(run.stderr, /Interrupted/, name);
   }
+});
+
+Deno.test("verifyWebhook() answers 400, not a throw, when the sender hangs up in the middle of the body", async () => {
+  const outcome = Promise.withResolvers<string>();
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    try {
+      outcome.resolve(JSON.stringify(await verifyWebhook(request, "whsec-cut-off")));
+    } catch (error) {
+      outcome.resolve(`threw ${(error as Error).name}`);
+    }
+    return new Response("done");
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  await conn.write(
+    new TextEncoder().encode(
+      `POST /fivetran HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n${SIGNATURE_HEADER}: ${
+        "a".repeat(64)
+      }\r\n\r\n{"a":`,
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  conn.close();
+  const result = JSON.parse(await outcome.promise);
+  assert.equal(result.valid, false);
+  assert.equal(result.status, 400);
+  assert.match(result.reason, /ended early/);
 });
