@@ -12,6 +12,7 @@
  * @module
  */
 import { openProgressFile, type ProgressFile } from "../lib/bulk.ts";
+import { readSmallTextFile } from "../lib/_read_file.ts";
 import { defineRecipe, ExpectationError, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
@@ -36,10 +37,14 @@ function number(ctx: RecipeContext, name: string, fallback: number, min: number,
 }
 
 /** The `SCHEMA.TABLE` lines of a tables file (blank lines and `#` comments skipped), in order, each once. */
+/** The largest --tables file: 16 MiB, some 400,000 lines. */
+const MAX_TABLES_FILE_BYTES = 16 * 1024 * 1024;
+
 function readTablesFile(path: string): Table[] {
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    // Capped and regular files only: /dev/zero or a FIFO would otherwise eat memory or block for ever.
+    text = readSmallTextFile(path, MAX_TABLES_FILE_BYTES);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`Cannot read tables file '${path}': ${(error as Error).message.split("\n")[0]}`);
