@@ -126,6 +126,10 @@ export const main = defineRecipe({
     if (!/^\/[A-Za-z0-9._~\-\/]*$/.test(path)) {
       throw new UsageError(`Expected --path to start with / and hold only URL-safe characters, got '${path}'`);
     }
+    if (/\/\/|(^|\/)\.\.?(\/|$)/.test(path)) {
+      // No request could match . or .. (URLs are normalised, /a/../b is /b); an empty segment is a typo.
+      throw new UsageError(`Expected --path without '.', '..' or empty segments, got '${path}'`);
+    }
     const concurrency = integer(ctx, "exec-concurrency", 4, 1, 32);
     const execTimeoutMs = integer(ctx, "exec-timeout", 300, 1, 86_400) * 1000;
     const maxEvents = ctx.flags["max-events"] === undefined ? undefined : integer(ctx, "max-events", 0, 1, 1e9);

@@ -449,3 +449,18 @@ Deno.test("verifyWebhook() answers 400, not a throw, when the sender hangs up in
   assert.equal(result.status, 400);
   assert.match(result.reason, /ended early/);
 });
+
+Deno.test("webhook_listener.ts refuses a --path with . or .. segments (no request could match it) or an empty one: exit 2, one line", async () => {
+  await using dir = await tempDir();
+  const secretFile = `${dir.path}/secret.txt`;
+  await Deno.writeTextFile(secretFile, "whsec-path-1");
+  for (const path of ["/../x", "/a/./b", "//x", "/a/..", "/a//b"]) {
+    const run = await runRecipe(
+      webhookListener,
+      ["--port", "0", "--secret-file", secretFile, "--path", path, "--duration", "1"],
+      NO_API,
+    );
+    assert.equal(run.code, 2, `${path}: ${run.stderr}`);
+    assert.match(run.stderr, /^Expected --path without '\.', '\.\.' or empty segments/, path);
+  }
+});
