@@ -131,7 +131,9 @@ export const main = defineRecipe({
       writeAtomically(output, html);
     } catch (error) {
       if (error instanceof Deno.errors.NotCapable || error instanceof UsageError) throw error;
-      throw new UsageError(`Cannot write '${output}': ${(error as Error).message.split("\n")[0]}`);
+      // The operating system's reason, without the temporary file's name it may end with.
+      const reason = (error as Error).message.split("\n")[0].replace(/: [a-z]+ '[^']*'( -> '[^']*')?$/, "");
+      throw new UsageError(`Cannot write '${output}': ${reason}; nothing was changed`);
     }
     const attention = connections.filter((c) => attentionReasons(c).length > 0);
     const line = `Wrote ${output}: ${connections.length} connections, ${attention.length} need attention (${

@@ -266,6 +266,11 @@ Deno.test("account_report.ts writes through a symlink, keeps the file's mode, re
     assert.match(lines.at(-1)!, reason);
   }
   assert.equal(await Deno.readTextFile(readOnly), "keep me");
+  // A folder where no file can be made: the reason, without the temporary file's name.
+  const nowhere = await runRecipe(accountReport, args("/proc/report.html"), sandbox);
+  assert.equal(nowhere.code, 2, nowhere.stderr);
+  assert.match(nowhere.stderr, /Cannot write '\/proc\/report\.html': .*; nothing was changed$/);
+  assert.doesNotMatch(nowhere.stderr, /\.tmp-/);
   // The old temporary name, planted as a symlink to a file of someone else's, is not written through.
   const victim = `${dir.path}/victim.txt`;
   await Deno.writeTextFile(victim, "untouched");
