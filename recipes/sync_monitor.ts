@@ -158,6 +158,12 @@ function view(s: Snapshot, scope: string, interval: number): string[] {
   return lines;
 }
 
+/** Text from the API as the terminal may show it: no control character but newlines (no escape sequences). */
+function plain(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, " ");
+}
+
 /** One line per refresh, for logs and pipes. */
 function line(s: Snapshot): string {
   return `${s.at.slice(11, 19)} ${s.connections} connections: ${counts(s.sync_state)} | ${
@@ -266,12 +272,12 @@ export const main = defineRecipe({
         const snap = observe(memory, listed, ctx.now(), ctx.budget());
         last = snap;
         if (ctx.json) ctx.out.jsonLine(snap);
-        else if (redraw) ctx.out.line(`\x1b[H\x1b[2J${view(snap, scope, interval).join("\n")}`);
-        else if (ctx.flags.once) ctx.out.line(view(snap, scope, interval).slice(2).join("\n"));
+        else if (redraw) ctx.out.line(`\x1b[H\x1b[2J${plain(view(snap, scope, interval).join("\n"))}`);
+        else if (ctx.flags.once) ctx.out.line(plain(view(snap, scope, interval).slice(2).join("\n")));
         else {
-          ctx.out.line(line(snap));
+          ctx.out.line(plain(line(snap)));
           for (const f of snap.failed_since_start.slice(reported)) {
-            ctx.out.painted("red", `  failed: ${f.id}${f.service ? ` (${f.service})` : ""} at ${f.failed_at}`);
+            ctx.out.painted("red", plain(`  failed: ${f.id}${f.service ? ` (${f.service})` : ""} at ${f.failed_at}`));
           }
         }
         for (const f of snap.failed_since_start.slice(reported)) {

@@ -389,6 +389,37 @@ Deno.test("sync_monitor.ts counts states named like Object's properties (constru
   assert.match(JSON.stringify(snapshot), /"toString":1/);
 });
 
+Deno.test("sync_monitor.ts shows no control character from the API (terminal escape sequences in IDs or services)", async () => {
+  await using server = startServer([], {
+    fallback: {
+      body: {
+        code: "Success",
+        data: {
+          items: [{
+            id: "c1\x1b]0;owned\x07",
+            service: "pg\x1b[2J\x9b31m",
+            paused: false,
+            status: { setup_state: "connected\x1b[1m", sync_state: "syncing", update_state: "on_schedule" },
+            succeeded_at: "2026-11-30T11:00:00Z",
+          }],
+          next_cursor: null,
+        },
+      },
+    },
+  });
+  for (const args of [["--once"], ["--until", "idle", "--interval", "0.05"]]) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 300);
+    const run = await runRecipe(syncMonitor, args, { baseUrl: server.baseUrl, apiKey: "k_esc", apiSecret: "s_esc" }, {
+      signal: controller.signal,
+    });
+    clearTimeout(timer);
+    if (args[0] === "--once") assert.match(run.stdout, /c1 \]0;owned/, run.stdout);
+    // deno-lint-ignore no-control-regex
+    assert.doesNotMatch(run.stdout + run.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, args.join(" "));
+  }
+});
+
 Deno.test("an --exec command is done when it exits, even when a background process it left holds its stdin and stderr", async () => {
   // Without this, the listener's slot (and Ctrl-C, and --exec-timeout) waited for the background `sleep`.
   const started = Date.now();
