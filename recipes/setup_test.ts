@@ -13,6 +13,7 @@
  */
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { AtlasError } from "../lib/client/errors.ts";
+import { checkListedIds } from "./_api_id.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 
@@ -100,6 +101,7 @@ export const main = defineRecipe({
         client.paginate<Connection>(`groups/${groupId}/connections`, { limit: 1000, signal: ctx.signal }),
       );
       ctx.out.response("Success");
+      checkListedIds(all, `groups/${groupId}/connections`);
       targets = all.filter((c) => c.status?.setup_state === "broken");
       ctx.out.detail(`${all.length} connections in group ${groupId}, ${targets.length} broken`);
     } else {

@@ -9,6 +9,7 @@ import { renderReport } from "../lib/report_html.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { main as accountReport } from "../recipes/account_report.ts";
+import { main as migrateGroup } from "../recipes/migrate_group.ts";
 import { main as schemaEdit } from "../recipes/schema_edit.ts";
 import { main as schemaExport } from "../recipes/schema_export.ts";
 import { main as setupTest } from "../recipes/setup_test.ts";
@@ -21,6 +22,7 @@ import { startServer, tempDir } from "./_server.ts";
 import { isMutating } from "./_scale.ts";
 
 const C = DEMO.renamedConnectionId;
+const SECRETS_EXAMPLE = new URL("../recipes/examples/migrate_secrets.json", import.meta.url).pathname;
 const NO_API = { baseUrl: "http://127.0.0.1:9/v1", apiKey: "unused_key", apiSecret: "unused_secret" };
 
 Deno.test("checkSchemaConfig() refuses what is not a schema config and finds only names the connection has", () => {
@@ -499,4 +501,61 @@ Deno.test("webhook_listener.ts refuses a --path with . or .. segments (no reques
     assert.equal(run.code, 2, `${path}: ${run.stderr}`);
     assert.match(run.stderr, /^Expected --path without '\.', '\.\.' or empty segments/, path);
   }
+});
+
+Deno.test("setup_test.ts --group-id and migrate_group.ts send nothing with a listed ID that is not one (a/b, x?y=1, ../x): exit 1", async () => {
+  for (const evil of ["a/b", "x?y=1", "../../groups/x", "c\u0000d", ".."]) {
+    await using server = startServer([], {
+      fallback: (r) => {
+        if (/\/connections$/.test(r.url.pathname)) {
+          const item = (id: string) => ({
+            id,
+            service: "postgres",
+            group_id: "g1",
+            schema: `s_${id.length}`,
+            status: { setup_state: "broken", sync_state: "scheduled", update_state: "on_schedule" },
+          });
+          return { body: { code: "Success", data: { items: [item("fine_one"), item(evil)], next_cursor: null } } };
+        }
+        if (/^\/v1\/groups\/[^/]+$/.test(r.url.pathname)) return { body: { code: "Success", data: { id: "g1" } } };
+        return { body: { code: "Success", data: { id: "fine_one", service: "postgres", config: { host: "h" } } } };
+      },
+    });
+    const target = { baseUrl: server.baseUrl, apiKey: "k_ids", apiSecret: "s_ids" };
+    const runs: [string, RecipeMain, string[]][] = [
+      ["setup_test.ts", setupTest, ["--group-id", "g1"]],
+      ["migrate_group.ts", migrateGroup, ["--from-group", "g1", "--to-group", "g2", "--secrets", SECRETS_EXAMPLE]],
+    ];
+    for (const [name, main, args] of runs) {
+      const before = server.requests.length;
+      const run = await runRecipe(main, args, target);
+      assert.equal(run.code, 1, `${name} with ${JSON.stringify(evil)}: ${run.stderr}`);
+      assert.match(run.stderr, /InvalidResponse: Expected each listed item to have an ID/);
+      const sent = server.requests.slice(before).map((q) => `${q.method} ${q.url.pathname}`);
+      assert.ok(sent.every((s) => /^GET \/v1\/groups\/g[12](\/connections)?$/.test(s)), sent.join(", "));
+    }
+  }
+});
+
+Deno.test("migrate_group.ts creates nothing when a connection's details come back empty (a 2xx without service and config)", async () => {
+  await using server = startServer([], {
+    fallback: (r) => {
+      if (/\/connections$/.test(r.url.pathname)) {
+        const items = r.url.pathname.includes("/g1/")
+          ? [{ id: "c1", service: "postgres", group_id: "g1", schema: "shop", status: { setup_state: "connected" } }]
+          : [];
+        return { body: { code: "Success", data: { items, next_cursor: null } } };
+      }
+      if (/^\/v1\/groups\/[^/]+$/.test(r.url.pathname)) return { body: { code: "Success", data: { id: "g" } } };
+      return { body: "" }; // GET connections/c1: an empty 200
+    },
+  });
+  const run = await runRecipe(
+    migrateGroup,
+    ["--from-group", "g1", "--to-group", "g2", "--secrets", SECRETS_EXAMPLE],
+    { baseUrl: server.baseUrl, apiKey: "k_empty", apiSecret: "s_empty" },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /GET connections\/c1 failed: .*InvalidResponse/);
+  assert.ok(!server.requests.some((q) => q.method !== "GET"), "something was created");
 });
