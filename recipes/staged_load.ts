@@ -15,7 +15,7 @@ import { openProgressFile, type ProgressFile } from "../lib/bulk.ts";
 import { readSmallTextFile } from "../lib/_read_file.ts";
 import { defineRecipe, ExpectationError, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import type { SchemaConfigData } from "../lib/schema_config.ts";
+import { checkSchemaConfig, type SchemaConfigData } from "../lib/schema_config.ts";
 import { schemaConfigOf } from "./_schema_answer.ts";
 import { snapshotSync, type SyncOutcome, waitForSync } from "../lib/sync_wait.ts";
 
@@ -66,6 +66,24 @@ function readTablesFile(path: string): Table[] {
   }
   if (out.length === 0) throw new UsageError(`Expected tables file '${path}' to list at least one SCHEMA.TABLE`);
   return out;
+}
+
+/**
+ * Checks that the tables are enabled now, by the PATCH's answer or, when it holds no schema config, a fresh read: a
+ * 2xx that left them disabled (a table Fivetran would not switch) must not lead to "loaded".
+ */
+async function checkEnabled(ctx: RecipeContext, id: string, schema: string, tables: string[], answer: unknown) {
+  const path = `connections/${id}/schemas`;
+  const config = checkSchemaConfig(answer) ??
+    schemaConfigOf((await ctx.client.request("GET", path, undefined, { signal: ctx.signal })).data, path);
+  const off = tables.filter((t) => config.schemas?.[schema]?.tables?.[t]?.enabled !== true);
+  if (off.length > 0) {
+    throw new ExpectationError(
+      `Fivetran answered the PATCH of ${schema} but did not enable ${
+        off.map((t) => `${schema}.${t}`).join(", ")
+      }; no sync was started for this batch`,
+    );
+  }
 }
 
 /** Keys whose last record in the progress file says "enabled, sync not finished". */
@@ -231,7 +249,8 @@ export const main = defineRecipe({
           enabled: true,
           tables: Object.fromEntries(tables!.map((t) => [t.table, { enabled: true }])),
         };
-        await ctx.call("PATCH", `connections/${id}/schemas/${encodeURIComponent(schema)}`, body);
+        const answer = await ctx.call("PATCH", `connections/${id}/schemas/${encodeURIComponent(schema)}`, body);
+        if (!ctx.dryRun) await checkEnabled(ctx, id, schema, tables!.map((t) => t.table), answer.data);
       }
       if (ctx.dryRun) {
         ctx.out.call("POST", `connections/${id}/sync`, {});

@@ -559,3 +559,43 @@ Deno.test("migrate_group.ts creates nothing when a connection's details come bac
   assert.match(run.stderr, /GET connections\/c1 failed: .*InvalidResponse/);
   assert.ok(!server.requests.some((q) => q.method !== "GET"), "something was created");
 });
+
+Deno.test("staged_load.ts stops, starting no sync, when Fivetran answers the PATCH but leaves the batch's tables disabled", async () => {
+  await using dir = await tempDir();
+  const tables = `${dir.path}/tables.txt`;
+  await Deno.writeTextFile(tables, "sales.Orders\n");
+  const config = {
+    schema_change_handling: "ALLOW_ALL",
+    schemas: { sales: { enabled: true, tables: { Orders: { enabled: false } } } },
+  };
+  for (const patchAnswer of [{ code: "Success", data: config }, { code: "Success" }]) {
+    await using server = startServer([], {
+      fallback: (r) => {
+        if (r.method === "PATCH") return { body: patchAnswer };
+        if (r.url.pathname.endsWith("/schemas")) return { body: { code: "Success", data: config } };
+        if (r.method === "GET") {
+          return { body: { code: "Success", data: { id: "c1", paused: false, status: { sync_state: "scheduled" } } } };
+        }
+        return { body: { code: "Success" } };
+      },
+    });
+    const run = await runRecipe(stagedLoad, [
+      "--connection-id",
+      "c1",
+      "--tables",
+      tables,
+      "--poll-interval",
+      "0.05",
+      "--timeout",
+      "1",
+    ], {
+      baseUrl: server.baseUrl,
+      apiKey: "k_patch",
+      apiSecret: "s_patch",
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /did not enable sales\.Orders; no sync was started/);
+    assert.ok(!server.requests.some((q) => q.method === "POST"), "a sync was started");
+    assert.doesNotMatch(run.stdout, /loaded \(sync succeeded/);
+  }
+});
