@@ -122,8 +122,9 @@ export const main = defineRecipe({
     "is loaded and how to continue. Ctrl-C stops at once (exit 130). A rerun continues where it stopped: disabled",
     "tables are still to do; --resume-from FILE also records which enabled tables were loaded, so a batch enabled",
     "but not synced is synced again first. --dry-run prints the batches and the requests; sends nothing.",
-    "Requests: 1 GET (connection) + 1 GET (schema config), then per batch 1 GET + 1 PATCH per schema + 1 POST +",
-    "one GET per poll.",
+    "A PATCH answered without enabling its tables stops the run before that batch's sync.",
+    "Requests: 1 GET (connection) + 1 GET (schema config), then per batch 1 GET + 1 PATCH per schema (+1 GET when",
+    "its answer holds no schema config) + 1 POST + one GET per poll.",
   ].join("\n"),
   examples: [
     "deno run -P recipes/staged_load.ts --connection-id steady_orchard --schema sales --batch 2",
