@@ -6,6 +6,7 @@ import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { SIGNATURE_HEADER, signWebhook, verifyWebhook } from "../lib/webhook.ts";
 import { checkSchemaConfig } from "../lib/schema_config.ts";
 import { renderReport } from "../lib/report_html.ts";
+import { renderBarChart } from "../lib/svg_chart.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { main as accountReport } from "../recipes/account_report.ts";
@@ -598,4 +599,12 @@ Deno.test("staged_load.ts stops, starting no sync, when Fivetran answers the PAT
     assert.ok(!server.requests.some((q) => q.method === "POST"), "a sync was started");
     assert.doesNotMatch(run.stdout, /loaded \(sync succeeded/);
   }
+});
+
+Deno.test("renderReport() and renderBarChart() take 200,000 distinct states without overflowing the call stack", () => {
+  const connections = Array.from({ length: 200_000 }, (_, i) => ({ id: `c${i}`, setup_state: `state_${i}` }));
+  const html = renderReport(connections, { title: "t", scope: "s", generatedAt: "2026-11-30T12:00:00Z" });
+  assert.match(html, /199989 others/);
+  const bars = Array.from({ length: 200_000 }, (_, i) => ({ label: `b${i}`, value: i }));
+  assert.match(renderBarChart({ title: "many", bars }), /^<svg/);
 });
