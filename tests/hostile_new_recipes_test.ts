@@ -608,3 +608,17 @@ Deno.test("renderReport() and renderBarChart() take 200,000 distinct states with
   const bars = Array.from({ length: 200_000 }, (_, i) => ({ label: `b${i}`, value: i }));
   assert.match(renderBarChart({ title: "many", bars }), /^<svg/);
 });
+
+Deno.test("schema_edit.ts --from reads a schema file over 1 MiB (a large source's export), and still refuses /dev/zero", async () => {
+  await using sandbox = await startSandbox();
+  await using dir = await tempDir();
+  const path = `${dir.path}/big.json`;
+  // As schema_export.ts would write it for a source with tens of thousands of tables: here, 2 MiB of indentation.
+  await Deno.writeTextFile(path, `{"schemas": {"sales": {"enabled": true}}}${" ".repeat(2 << 20)}\n`);
+  const run = await runRecipe(schemaEdit, ["--connection-id", C, "--from", path, "--dry-run"], sandbox);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Nothing to change|Dry run/);
+  const zero = await runRecipe(schemaEdit, ["--connection-id", C, "--from", "/dev/zero", "--dry-run"], sandbox);
+  assert.equal(zero.code, 2, zero.stderr);
+  assert.match(zero.stderr, /Cannot read schema file '\/dev\/zero': expected a regular file/);
+});
