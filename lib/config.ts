@@ -7,7 +7,8 @@
  *
  * Several accounts: the same file may hold a `profiles` map next to (or instead of) the `fivetran` section,
  * `{"profiles": {"prod": {"api_key": "...", "api_secret": "..."}, "sandbox": {..., "base_url": "http://127.0.0.1:8787/v1"}}}`;
- * `--profile NAME` or `FIVETRAN_PROFILE` picks one, and then it wins over the credential variables. And
+ * `--profile NAME` or `FIVETRAN_PROFILE` picks one, and then it wins over the credential variables (its credentials
+ * go to its own `base_url`, or else to Fivetran's API, never to `FIVETRAN_BASE_URL`). And
  * `FIVETRAN_API_KEY` (or `api_key`) may hold the base64 `key:secret` form that Fivetran's UI offers, with no secret.
  *
  * @module
@@ -129,8 +130,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
   const profile = options.profile ?? readOptional(get, "FIVETRAN_PROFILE");
   if (profile !== undefined) {
     // A named account wins over the credential variables: it was asked for by name.
+    // Its credentials go only to its own base_url, or Fivetran's API: never to a FIVETRAN_BASE_URL meant for the
+    // variables' account (a sandbox's exported address, say).
     const chosen = readProfile(profile, file, readTextFile);
-    return { ...chosen, baseUrl: checkBaseUrl(chosen.baseUrl ?? get("FIVETRAN_BASE_URL") ?? DEFAULT_BASE_URL) };
+    const baseUrl = chosen.baseUrl === undefined
+      ? DEFAULT_BASE_URL
+      : checkUrl(chosen.baseUrl, `"base_url" of profile '${profile}'`);
+    return { apiKey: chosen.apiKey, apiSecret: chosen.apiSecret, baseUrl };
   }
   [apiKey, apiSecret] = splitCombinedKey(apiKey, apiSecret);
   if ((!apiKey || !apiSecret) && file) {
@@ -160,22 +166,30 @@ export function loadConfig(options: LoadConfigOptions = {}): AtlasConfig {
  * ```
  */
 export function checkBaseUrl(value: string): string {
+  return checkUrl(value, "FIVETRAN_BASE_URL");
+}
+
+/** A URL as an error message may show it: no user or password part, at most 200 characters. */
+function shownUrl(value: string): string {
+  const text = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:)?\/\/.*@/s, "$1//***@");
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function checkUrl(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`Expected FIVETRAN_BASE_URL to be a URL like ${DEFAULT_BASE_URL}, got '${value}'`);
+    throw new ConfigError(`Expected ${source} to be a URL like ${DEFAULT_BASE_URL}, got '${shownUrl(value)}'`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(`Expected FIVETRAN_BASE_URL to use https, got '${url.protocol}'`);
+    throw new ConfigError(`Expected ${source} to use https, got '${url.protocol}'`);
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigError("Expected FIVETRAN_BASE_URL without credentials, query or fragment");
+    throw new ConfigError(`Expected ${source} without credentials, query or fragment`);
   }
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    throw new ConfigError(
-      `Expected FIVETRAN_BASE_URL to use https for a non-loopback host, got '${url.origin}'`,
-    );
+    throw new ConfigError(`Expected ${source} to use https for a non-loopback host, got '${url.origin}'`);
   }
   return url.href.replace(/\/+$/, "");
 }

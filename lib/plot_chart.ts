@@ -61,8 +61,9 @@ export function plotBarChart(panels: BarPanel | readonly BarPanel[], options: Pl
       throw new RangeError(`Expected a finite value for bar '${bar.label}', got ${bar.value}`);
     }
   }
-  const max = Math.max(1, ...list.flatMap((p) => p.bars.map((b) => b.value)));
-  const longest = Math.max(4, ...list.flatMap((p) => p.bars.map((b) => b.label.length)));
+  // Folded, not spread: a spread of a few hundred thousand bars overflows the call stack.
+  const max = list.flatMap((p) => p.bars).reduce((m, b) => (b.value > m ? b.value : m), 1);
+  const longest = list.flatMap((p) => p.bars).reduce((m, b) => (b.label.length > m ? b.label.length : m), 4);
   // linkedom's types describe a browser window, which Deno's types do not know: take just its document.
   const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>") as unknown as {
     document: Plot.PlotOptions["document"];

@@ -412,8 +412,15 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         const config = given.apiKey && given.apiSecret
           ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
           : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
-        theLog.addSecrets(config.apiKey, config.apiSecret);
-        out.addSecrets(config.apiKey, config.apiSecret);
+        // The base64 key:secret (the Basic credential, and the form FIVETRAN_API_KEY may hold) is the secret too.
+        let basic: string | undefined;
+        try {
+          basic = btoa(`${config.apiKey}:${config.apiSecret}`);
+        } catch {
+          // not Latin-1: the client refuses such credentials itself
+        }
+        theLog.addSecrets(config.apiKey, config.apiSecret, basic);
+        out.addSecrets(config.apiKey, config.apiSecret, basic);
         // The client's pacer, made here so that ctx.budget() can read what the API reports.
         pacer = given.pacer === false ? undefined : given.pacer ??
           new RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
@@ -527,7 +534,8 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
           const client = ctx.client; // created first: no Call: line for a request that cannot be sent
           out.call(method, endpoint, payload);
-          const response = await client.request<T>(method, endpoint, payload);
+          // A read stops at once on Ctrl-C; a change already sent is let finish (its outcome would be unknown).
+          const response = await client.request<T>(method, endpoint, payload, method === "GET" ? { signal } : {});
           out.response(response.code);
           return response;
         },

@@ -71,8 +71,16 @@ function tally(items: ReportConnection[], field: (c: ReportConnection) => string
     const v = field(c) ?? "unknown";
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value }));
+  const bars = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([label, value]) => ({ label, value }));
+  if (bars.length <= MAX_BARS) return bars;
+  // A chart of thousands of distinct values says nothing (and would be megabytes): the rest folds into one bar.
+  const rest = bars.slice(MAX_BARS - 1);
+  const other = { label: `${rest.length} others`, value: rest.reduce((sum, b) => sum + b.value, 0) };
+  return [...bars.slice(0, MAX_BARS - 1), other];
 }
+
+/** The most bars a panel of the report's charts shows. */
+const MAX_BARS = 12;
 
 const STATE_COLOURS: Record<string, string> = {
   connected: "#59a14f",
@@ -199,7 +207,8 @@ export function renderReport(connections: ReportConnection[], info: ReportInfo):
     title: p.title,
     bars: tally(connections, p.field).map((b) => ({
       ...b,
-      ...(STATE_COLOURS[b.label] ? { colour: STATE_COLOURS[b.label] } : {}),
+      // Own keys only: a state named "constructor" from the API must not find Object's.
+      ...(Object.hasOwn(STATE_COLOURS, b.label) ? { colour: STATE_COLOURS[b.label] } : {}),
     })),
   }));
   const services = tally(connections, (c) => c.service).slice(0, 12);

@@ -132,10 +132,12 @@ export function renderBarChart(panels: BarPanel | readonly BarPanel[], options: 
   }
   const labels = list.flatMap((p) => p.bars.map((b) => b.label));
   const values = list.flatMap((p) => p.bars.map((b) => Math.max(0, b.value)));
-  const max = Math.max(0, ...values);
+  // Folded, not spread: a spread of a few hundred thousand bars overflows the call stack.
+  const largest = (numbers: number[], floor: number) => numbers.reduce((a, b) => (b > a ? b : a), floor);
+  const max = largest(values, 0);
   const labelWidth = PAD +
-    Math.min(Math.round(width * 0.4), Math.max(40, ...labels.map((l) => l.length * CHAR_WIDTH)) + GAP);
-  const valueWidth = Math.max(24, ...values.map((v) => formatValue(v).length * CHAR_WIDTH)) + GAP;
+    Math.min(Math.round(width * 0.4), largest(labels.map((l) => l.length * CHAR_WIDTH), 40) + GAP);
+  const valueWidth = largest(values.map((v) => formatValue(v).length * CHAR_WIDTH), 24) + GAP;
   const barSpace = Math.max(10, width - labelWidth - valueWidth - PAD);
 
   const parts: string[] = [];

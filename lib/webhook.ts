@@ -36,8 +36,8 @@ export type WebhookVerification =
     valid: false;
     /** One line saying why, safe to log (it holds neither the secret nor the body). */
     reason: string;
-    /** The HTTP status to answer with: 401, or 413 for a body over `maxBytes`. */
-    status: 401 | 413;
+    /** The HTTP status to answer with: 401, 413 for a body over `maxBytes`, 400 for a body cut off by the sender. */
+    status: 400 | 401 | 413;
   };
 
 /** Options of {@link verifyWebhook}. */
@@ -93,23 +93,29 @@ function parseSignature(value: string): Uint8Array | undefined {
   return bytes;
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array | "too large" | "cut off"> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
-    await request.body?.cancel();
-    return undefined;
+    await request.body?.cancel().catch(() => {});
+    return "too large";
   }
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch {
+      return "cut off"; // the sender hung up before the body ended
+    }
+    const { done, value } = read;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
+      await reader.cancel().catch(() => {});
+      return "too large";
     }
     chunks.push(value);
   }
@@ -158,8 +164,11 @@ export async function verifyWebhook(
   const key = await hmacKey(secret, "verify");
   const header = request.headers.get(SIGNATURE_HEADER);
   const bytes = await readCapped(request, maxBytes);
-  if (bytes === undefined) {
+  if (bytes === "too large") {
     return { valid: false, status: 413, reason: `Body larger than ${maxBytes} bytes` };
+  }
+  if (bytes === "cut off") {
+    return { valid: false, status: 400, reason: "The body ended early: the sender hung up before sending it all" };
   }
   if (header === null || header.trim() === "") {
     return { valid: false, status: 401, reason: `Missing ${SIGNATURE_HEADER} header` };

@@ -4,15 +4,35 @@
 import { ExpectationError, type RecipeContext, UsageError } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
 import { checkSchemaFile, planSchemaFile, type SchemaChange, type SchemaFile } from "../lib/schema_file.ts";
+import { readSmallTextFile } from "../lib/_read_file.ts";
 import { renderTable } from "../lib/table.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 
 function show(value: unknown): string {
   return value === undefined ? "(not listed)" : String(value);
 }
 
+/** The largest schema file: 64 MiB (an export of a source with tens of thousands of tables passes 1 MiB). */
+const MAX_SCHEMA_FILE_BYTES = 64 * 1024 * 1024;
+
+function readSchemaFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readSmallTextFile(path, MAX_SCHEMA_FILE_BYTES);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new UsageError(`Cannot read schema file '${path}': ${(error as Error).message.split("\n")[0]}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Expected schema file '${path}' to hold JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
 /** Applies the schema file at `path` to the connection; resolves to the exit code. */
 export async function applySchemaFile(ctx: RecipeContext, connectionId: string, path: string): Promise<number> {
-  const parsed = ctx.readJson(path, "schema");
+  const parsed = readSchemaFile(path);
   const problems = checkSchemaFile(parsed);
   if (problems.length > 0) {
     throw new UsageError(
@@ -26,7 +46,7 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     ctx.out.warn(`The file was exported from ${file.connection_id}; applying it to ${connectionId}`);
   }
   const live = await ctx.call<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
-  const plan = planSchemaFile(live.data ?? {}, file);
+  const plan = planSchemaFile(schemaConfigOf(live.data, `connections/${connectionId}/schemas`), file);
   if (plan.problems.length > 0) {
     throw new UsageError(
       `Cannot apply '${path}' to ${connectionId}: ${plan.problems.slice(0, 5).join("; ")}${
@@ -89,7 +109,9 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
   }
   // Check: the config now says what the file says.
   const after = await ctx.client.request<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
-  const left = planSchemaFile(after.data ?? {}, file).changes.filter((c) => c.live !== undefined);
+  const left = planSchemaFile(schemaConfigOf(after.data, `connections/${connectionId}/schemas`), file).changes.filter((
+    c,
+  ) => c.live !== undefined);
   if (ctx.json) ctx.out.json({ ...result, applied: true, not_applied: left });
   if (left.length > 0) {
     throw new ExpectationError(

@@ -22,8 +22,33 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** Writes `text` to `path` whole or not at all: a temporary file next to it, then a rename. */
-function writeAtomically(path: string, text: string): void {
+/**
+ * Writes `text` to `given` whole or not at all: a new file next to it, then a rename. Through a symlink, its target
+ * is what is replaced (the link stays); a read-only file, or anything but a regular file, is refused with one line
+ * and left as it was; a replaced file keeps its mode.
+ */
+function writeAtomically(given: string, text: string): void {
+  let path = given;
+  let mode: number | null = null;
+  try {
+    if (Deno.lstatSync(given).isSymlink) {
+      try {
+        path = Deno.realPathSync(given);
+      } catch {
+        throw new UsageError(`Cannot write '${given}': it is a symlink to a file that does not exist`);
+      }
+    }
+    const info = Deno.statSync(path);
+    if (!info.isFile) throw new UsageError(`Cannot write '${given}': it is not a regular file; nothing was changed`);
+    mode = info.mode === null ? null : info.mode & 0o7777;
+    if (mode !== null && (mode & 0o200) === 0) {
+      throw new UsageError(
+        `Cannot write '${given}': the file is read-only (mode ${mode.toString(8)}); nothing was changed`,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
   const slash = path.lastIndexOf("/");
   const dir = slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
   try {
@@ -31,9 +56,11 @@ function writeAtomically(path: string, text: string): void {
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
   }
-  const temp = `${path}.tmp-${Deno.pid}`;
+  // A fresh name, created new: a file (or a planted symlink) already there is never written through.
+  const temp = `${dir}/.${path.slice(slash + 1)}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    Deno.writeTextFileSync(temp, text);
+    Deno.writeTextFileSync(temp, text, { createNew: true, mode: mode ?? 0o644 });
+    if (mode !== null) Deno.chmodSync(temp, mode);
     Deno.renameSync(temp, path);
   } catch (error) {
     try {
@@ -54,7 +81,8 @@ export const main = defineRecipe({
     "needs no network to open: counts by setup, sync and update state and by service as charts, the connections",
     "that need attention (setup broken or incomplete, last sync failed, data delayed) and every connection with",
     "its last success and failure in a table sortable by any column (click a header; or open it with",
-    "#sort=failed_at:desc). Written whole or not at all. --output defaults to logs/account-report.html; another",
+    "#sort=failed_at:desc). Written whole or not at all (through a symlink, to its target; a read-only file is",
+    "refused, a replaced one keeps its mode). --output defaults to logs/account-report.html; another",
     "folder needs --allow-write for it.",
   ].join("\n"),
   examples: [
@@ -102,8 +130,10 @@ export const main = defineRecipe({
     try {
       writeAtomically(output, html);
     } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) throw error;
-      throw new UsageError(`Cannot write '${output}': ${(error as Error).message.split("\n")[0]}`);
+      if (error instanceof Deno.errors.NotCapable || error instanceof UsageError) throw error;
+      // The operating system's reason, without the temporary file's name it may end with.
+      const reason = (error as Error).message.split("\n")[0].replace(/: [a-z]+ '[^']*'( -> '[^']*')?$/, "");
+      throw new UsageError(`Cannot write '${output}': ${reason}; nothing was changed`);
     }
     const attention = connections.filter((c) => attentionReasons(c).length > 0);
     const line = `Wrote ${output}: ${connections.length} connections, ${attention.length} need attention (${

@@ -28,6 +28,7 @@ import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
 import { planSchemaFile, type SchemaFile } from "../lib/schema_file.ts";
 import { renderTable } from "../lib/table.ts";
+import { checkListedIds } from "./_api_id.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -149,13 +150,25 @@ export const main = defineRecipe({
     const list = (g: string) =>
       Array.fromAsync(client.paginate<Obj>(`groups/${g}/connections`, { limit: 1000, signal: ctx.signal }));
     const [listed, target] = [await list(from), await list(to)];
+    checkListedIds(listed, `groups/${from}/connections`);
+    checkListedIds(target, `groups/${to}/connections`);
     const taken = new Map(
       target.map((c) => [String(c.schema).toLowerCase(), { id: String(c.id), service: String(c.service) }]),
     );
     const sources: Source[] = await pool(listed, concurrency, async (c) => {
-      const detail =
-        (await client.request<Obj>("GET", `connections/${c.id}`, undefined, { signal: ctx.signal })).data ??
-          {};
+      const detail = (await client.request<Obj>("GET", `connections/${c.id}`, undefined, { signal: ctx.signal })).data;
+      if (!isObject(detail) || typeof detail.service !== "string" || !isObject(detail.config)) {
+        // Not a connection: copying it would create one without its config.
+        throw new AtlasError({
+          kind: "invalid-response",
+          status: 200,
+          code: "InvalidResponse",
+          fivetranMessage: "Expected a connection with service and config; nothing was created",
+          method: "GET",
+          path: `connections/${c.id}`,
+          attempts: 1,
+        });
+      }
       const config = isObject(detail.config) ? detail.config : {};
       const masked = maskedKeys(config);
       const given = { ...secrets.get(DEFAULT_KEY), ...secrets.get(String(c.id)) };

@@ -14,6 +14,7 @@
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 import { applySchemaFile } from "./_schema_from.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 import type { SchemaConfig, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 interface Row {
@@ -99,7 +100,7 @@ export const main = defineRecipe({
     }
 
     const config = await ctx.call<SchemasData>("GET", `connections/${connectionId}/schemas`);
-    const schemas = config.data?.schemas ?? {};
+    const schemas = schemaConfigOf(config.data, `connections/${connectionId}/schemas`).schemas ?? {};
     const schema = schemas[schemaName];
     if (!schema) {
       const names = Object.keys(schemas);

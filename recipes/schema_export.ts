@@ -21,6 +21,7 @@ import {
   type SchemaFile,
   toTerraform,
 } from "../lib/schema_file.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 
 function count(file: SchemaFile): { schemas: number; tables: number; columns: number } {
   const schemas = Object.values(file.schemas);
@@ -85,7 +86,7 @@ export const main = defineRecipe({
     const response = await client.request<SchemaConfigData>("GET", `connections/${id}/schemas`, undefined, {
       signal: ctx.signal,
     });
-    const data = response.data ?? {};
+    const data = schemaConfigOf(response.data, `connections/${id}/schemas`);
     const handling = handlingFlag ?? data.schema_change_handling ?? "ALLOW_ALL";
     const file = exportSchemaFile(data, { handling, connectionId: id });
     const n = count(file);

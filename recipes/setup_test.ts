@@ -12,6 +12,8 @@
  * @module
  */
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
+import { AtlasError } from "../lib/client/errors.ts";
+import { checkListedIds } from "./_api_id.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { renderTable } from "../lib/table.ts";
 
@@ -99,6 +101,7 @@ export const main = defineRecipe({
         client.paginate<Connection>(`groups/${groupId}/connections`, { limit: 1000, signal: ctx.signal }),
       );
       ctx.out.response("Success");
+      checkListedIds(all, `groups/${groupId}/connections`);
       targets = all.filter((c) => c.status?.setup_state === "broken");
       ctx.out.detail(`${all.length} connections in group ${groupId}, ${targets.length} broken`);
     } else {
@@ -111,6 +114,8 @@ export const main = defineRecipe({
       key: (c) => c.id,
       concurrency,
       signal: ctx.signal,
+      // A setup test may run for minutes: Ctrl-C stops waiting for it (nothing is half done by not waiting).
+      onInterrupt: "abort",
       now: ctx.now,
       ...(resumeFrom !== undefined && !ctx.dryRun ? { resumeFrom } : {}),
       async run(c, signal) {
@@ -126,10 +131,23 @@ export const main = defineRecipe({
           outcome.tests = Array.isArray(response.data?.setup_tests) ? response.data.setup_tests : [];
           outcome.service ??= response.data?.service;
           outcome.after = response.data?.status?.setup_state;
-          if (outcome.after === undefined) {
+          if (typeof outcome.after !== "string") {
             const fresh = await ctx.client.request<Connection>("GET", `connections/${c.id}`, undefined, { signal });
             outcome.after = fresh.data?.status?.setup_state;
             outcome.service ??= fresh.data?.service;
+          }
+          if (typeof outcome.after !== "string") {
+            // Neither answer says the setup state: that is not a pass.
+            outcome.after = undefined;
+            throw new AtlasError({
+              kind: "invalid-response",
+              status: 200,
+              code: "InvalidResponse",
+              fivetranMessage: "Expected the connection's status.setup_state in the answer, got none",
+              method: "GET",
+              path: `connections/${c.id}`,
+              attempts: 1,
+            });
           }
         } catch (error) {
           outcome.error = (error as Error).message.split("\n")[0];

@@ -12,9 +12,11 @@
  * @module
  */
 import { openProgressFile, type ProgressFile } from "../lib/bulk.ts";
+import { readSmallTextFile } from "../lib/_read_file.ts";
 import { defineRecipe, ExpectationError, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import type { SchemaConfigData } from "../lib/schema_config.ts";
+import { checkSchemaConfig, type SchemaConfigData } from "../lib/schema_config.ts";
+import { schemaConfigOf } from "./_schema_answer.ts";
 import { snapshotSync, type SyncOutcome, waitForSync } from "../lib/sync_wait.ts";
 
 interface Table {
@@ -35,10 +37,14 @@ function number(ctx: RecipeContext, name: string, fallback: number, min: number,
 }
 
 /** The `SCHEMA.TABLE` lines of a tables file (blank lines and `#` comments skipped), in order, each once. */
+/** The largest --tables file: 16 MiB, some 400,000 lines. */
+const MAX_TABLES_FILE_BYTES = 16 * 1024 * 1024;
+
 function readTablesFile(path: string): Table[] {
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    // Capped and regular files only: /dev/zero or a FIFO would otherwise eat memory or block for ever.
+    text = readSmallTextFile(path, MAX_TABLES_FILE_BYTES);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new UsageError(`Cannot read tables file '${path}': ${(error as Error).message.split("\n")[0]}`);
@@ -60,6 +66,24 @@ function readTablesFile(path: string): Table[] {
   }
   if (out.length === 0) throw new UsageError(`Expected tables file '${path}' to list at least one SCHEMA.TABLE`);
   return out;
+}
+
+/**
+ * Checks that the tables are enabled now, by the PATCH's answer or, when it holds no schema config, a fresh read: a
+ * 2xx that left them disabled (a table Fivetran would not switch) must not lead to "loaded".
+ */
+async function checkEnabled(ctx: RecipeContext, id: string, schema: string, tables: string[], answer: unknown) {
+  const path = `connections/${id}/schemas`;
+  const config = checkSchemaConfig(answer) ??
+    schemaConfigOf((await ctx.client.request("GET", path, undefined, { signal: ctx.signal })).data, path);
+  const off = tables.filter((t) => config.schemas?.[schema]?.tables?.[t]?.enabled !== true);
+  if (off.length > 0) {
+    throw new ExpectationError(
+      `Fivetran answered the PATCH of ${schema} but did not enable ${
+        off.map((t) => `${schema}.${t}`).join(", ")
+      }; no sync was started for this batch`,
+    );
+  }
 }
 
 /** Keys whose last record in the progress file says "enabled, sync not finished". */
@@ -98,8 +122,9 @@ export const main = defineRecipe({
     "is loaded and how to continue. Ctrl-C stops at once (exit 130). A rerun continues where it stopped: disabled",
     "tables are still to do; --resume-from FILE also records which enabled tables were loaded, so a batch enabled",
     "but not synced is synced again first. --dry-run prints the batches and the requests; sends nothing.",
-    "Requests: 1 GET (connection) + 1 GET (schema config), then per batch 1 GET + 1 PATCH per schema + 1 POST +",
-    "one GET per poll.",
+    "A PATCH answered without enabling its tables stops the run before that batch's sync.",
+    "Requests: 1 GET (connection) + 1 GET (schema config), then per batch 1 GET + 1 PATCH per schema (+1 GET when",
+    "its answer holds no schema config) + 1 POST + one GET per poll.",
   ].join("\n"),
   examples: [
     "deno run -P recipes/staged_load.ts --connection-id steady_orchard --schema sales --batch 2",
@@ -128,7 +153,7 @@ export const main = defineRecipe({
     const batchSize = number(ctx, "batch", 5, 1, 1000);
     if (!Number.isInteger(batchSize)) throw new UsageError(`Expected --batch to be a whole number, got ${batchSize}`);
     const timeoutMs = number(ctx, "timeout", 21_600, 1, 7 * 86_400) * 1000;
-    const loopback = /^https?:\/\/(127\.|localhost[:/]|\[::1\])/.test(ctx.client.baseUrl);
+    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(ctx.client.baseUrl).hostname);
     const pollMs = number(ctx, "poll-interval", 15, loopback ? 0.01 : 1, 3600) * 1000;
     const listed = tablesFile ? readTablesFile(tablesFile) : undefined;
     let resumeFrom = ctx.string("resume-from");
@@ -143,7 +168,10 @@ export const main = defineRecipe({
     if (connection.data?.paused === true) {
       throw new ExpectationError(`Connection ${id} is paused, so its syncs would not run; resume it first`);
     }
-    const config = (await ctx.call<SchemaConfigData>("GET", `connections/${id}/schemas`)).data ?? {};
+    const config = schemaConfigOf(
+      (await ctx.call<SchemaConfigData>("GET", `connections/${id}/schemas`)).data,
+      `connections/${id}/schemas`,
+    );
     const schemas = config.schemas ?? {};
     const pendingSync = unconfirmed(progress);
     const done = progress?.succeeded ?? new Map<string, string | undefined>();
@@ -222,7 +250,8 @@ export const main = defineRecipe({
           enabled: true,
           tables: Object.fromEntries(tables!.map((t) => [t.table, { enabled: true }])),
         };
-        await ctx.call("PATCH", `connections/${id}/schemas/${encodeURIComponent(schema)}`, body);
+        const answer = await ctx.call("PATCH", `connections/${id}/schemas/${encodeURIComponent(schema)}`, body);
+        if (!ctx.dryRun) await checkEnabled(ctx, id, schema, tables!.map((t) => t.table), answer.data);
       }
       if (ctx.dryRun) {
         ctx.out.call("POST", `connections/${id}/sync`, {});

@@ -50,7 +50,8 @@ export interface Snapshot {
 
 function isLoopback(baseUrl: string): boolean {
   const host = new URL(baseUrl).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  // The whole name: 127.0.0.1.example.com is another machine, whose account the 15 s floor protects.
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function clock(seconds: number): string {
@@ -65,7 +66,9 @@ function observe(memory: Memory, listed: Listed[], now: number, budget: Snapshot
     const out: Record<string, number> = Object.fromEntries(known.map((k) => [k, 0]));
     for (const c of listed) {
       const v = (field === "sync_state" && c.paused) ? "paused" : c[field] ?? "unknown";
-      out[v] = (out[v] ?? 0) + 1;
+      // Own properties only: a state named "constructor" or "__proto__" counts like any other.
+      const value = (Object.hasOwn(out, v) ? out[v] : 0) + 1;
+      Object.defineProperty(out, v, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   };
@@ -153,6 +156,12 @@ function view(s: Snapshot, scope: string, interval: number): string[] {
     ),
   ];
   return lines;
+}
+
+/** Text from the API as the terminal may show it: no control character but newlines (no escape sequences). */
+function plain(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, " ");
 }
 
 /** One line per refresh, for logs and pipes. */
@@ -245,7 +254,7 @@ export const main = defineRecipe({
         last ? `; ${budgetText(last.budget)}` : ""
       }`;
       ctx.log.write(code === EXIT_OK ? "info" : "warn", `sync_monitor: ${scope}: ${text}`);
-      if (!ctx.flags.once) ctx.out.progress(text);
+      if (!ctx.flags.once || code === EXIT_INTERRUPTED) ctx.out.progress(text);
       return code;
     };
     for (;;) {
@@ -263,12 +272,12 @@ export const main = defineRecipe({
         const snap = observe(memory, listed, ctx.now(), ctx.budget());
         last = snap;
         if (ctx.json) ctx.out.jsonLine(snap);
-        else if (redraw) ctx.out.line(`\x1b[H\x1b[2J${view(snap, scope, interval).join("\n")}`);
-        else if (ctx.flags.once) ctx.out.line(view(snap, scope, interval).slice(2).join("\n"));
+        else if (redraw) ctx.out.line(`\x1b[H\x1b[2J${plain(view(snap, scope, interval).join("\n"))}`);
+        else if (ctx.flags.once) ctx.out.line(plain(view(snap, scope, interval).slice(2).join("\n")));
         else {
-          ctx.out.line(line(snap));
+          ctx.out.line(plain(line(snap)));
           for (const f of snap.failed_since_start.slice(reported)) {
-            ctx.out.painted("red", `  failed: ${f.id}${f.service ? ` (${f.service})` : ""} at ${f.failed_at}`);
+            ctx.out.painted("red", plain(`  failed: ${f.id}${f.service ? ` (${f.service})` : ""} at ${f.failed_at}`));
           }
         }
         for (const f of snap.failed_since_start.slice(reported)) {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-net=127.0.0.1 --allow-env=FIVETRAN_WEBHOOK_SECRET,FIVETRAN_LOG_FILE,NO_COLOR --allow-read --allow-write=logs
+#!/usr/bin/env -S deno run --allow-net=127.0.0.1 --allow-env=FIVETRAN_WEBHOOK_SECRET,FIVETRAN_LOG_FILE,NO_COLOR,PATH --allow-read --allow-write=logs
 /**
  * webhook_listener.ts — receive Fivetran webhook events and trust only the signed ones. Serves `POST --path` on
  * `--host`:`--port` (loopback by default), checks each delivery's `X-Fivetran-Signature-256` (HMAC-SHA256 of the
@@ -17,8 +17,8 @@
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { Colour } from "../lib/output.ts";
-import { verifyWebhook } from "../lib/webhook.ts";
-import { type CommandLine, parseCommandLine, runEventCommand } from "./_webhook_exec.ts";
+import { SIGNATURE_HEADER, verifyWebhook } from "../lib/webhook.ts";
+import { type CommandLine, missingProgram, parseCommandLine, runEventCommand } from "./_webhook_exec.ts";
 
 /** The fields of a Fivetran webhook event the line shows (older events say `connector_*`, newer `connection_*`). */
 interface WebhookEvent {
@@ -33,6 +33,9 @@ interface WebhookEvent {
   sync_id?: string;
   data?: { status?: string; reason?: string; [key: string]: unknown };
 }
+
+/** The signatures of this many recent deliveries are remembered, to ignore one delivered again. */
+const MAX_REMEMBERED = 10_000;
 
 /** At most this many events wait for a free `--exec` slot; beyond it deliveries get 503 so Fivetran retries them. */
 const MAX_QUEUED = 1000;
@@ -68,7 +71,9 @@ export function describeEvent(e: WebhookEvent, receivedAt: Date): string {
     e.data?.status ? `status ${e.data.status}` : "",
     e.data?.reason ? `reason: ${String(e.data.reason).slice(0, 200)}` : "",
   ];
-  return parts.filter(Boolean).join("  ").replace(/[\r\n]+/g, " ");
+  // No control character of the event reaches the terminal (an escape sequence could rewrite the screen).
+  // deno-lint-ignore no-control-regex
+  return parts.filter(Boolean).join("  ").replace(/[\x00-\x1f\x7f-\x9f]+/g, " ");
 }
 
 /** Runs the recipe: `main(args)` resolves to the exit code. */
@@ -84,8 +89,12 @@ export const main = defineRecipe({
     "--exec CMD runs CMD (split into words like a shell would, but never run by one: no pipes, redirects or $)",
     "once per event with the event JSON on stdin and only FIVETRAN_EVENT, FIVETRAN_CONNECTION_ID and",
     "FIVETRAN_GROUP_ID in its environment; --exec-concurrency at a time (default 4), each up to --exec-timeout",
-    "seconds (default 300). It needs --allow-run (the webhook_listener permission set: -P=webhook_listener).",
+    "seconds (default 300). It needs --allow-run (the webhook_listener permission set: -P=webhook_listener); a",
+    "program that is not on PATH or not executable is refused at start (exit 2). Only the last line of its stderr",
+    "is kept (quoted when it fails), its stdout is discarded.",
     "Fivetran only delivers to https URLs: put a TLS proxy or tunnel in front, and --host 0.0.0.0 only behind it.",
+    "A delivery received again (the same signed body: a retry, or a replay) is answered 200 and logged, not",
+    "printed or run again (the last 10,000 are remembered).",
     "Runs until Ctrl-C (exit 130), --max-events N good events, or --duration S seconds (exit 0); exit 1 when",
     "an --exec command failed.",
   ].join("\n"),
@@ -117,6 +126,10 @@ export const main = defineRecipe({
     if (!/^\/[A-Za-z0-9._~\-\/]*$/.test(path)) {
       throw new UsageError(`Expected --path to start with / and hold only URL-safe characters, got '${path}'`);
     }
+    if (/\/\/|(^|\/)\.\.?(\/|$)/.test(path)) {
+      // No request could match . or .. (URLs are normalised, /a/../b is /b); an empty segment is a typo.
+      throw new UsageError(`Expected --path without '.', '..' or empty segments, got '${path}'`);
+    }
     const concurrency = integer(ctx, "exec-concurrency", 4, 1, 32);
     const execTimeoutMs = integer(ctx, "exec-timeout", 300, 1, 86_400) * 1000;
     const maxEvents = ctx.flags["max-events"] === undefined ? undefined : integer(ctx, "max-events", 0, 1, 1e9);
@@ -137,6 +150,8 @@ export const main = defineRecipe({
     }
     ctx.addSecrets(secret);
     if (command) {
+      const missing = missingProgram(command.program);
+      if (missing) throw new UsageError(`Expected --exec to name a program that can run, got ${missing}`);
       const state = await Deno.permissions.request({ name: "run", command: command.program });
       if (state.state !== "granted") {
         throw new UsageError(
@@ -156,7 +171,8 @@ export const main = defineRecipe({
       stop.abort();
     };
     let enough = false;
-    const counts = { events: 0, refused: 0, ran: 0, failed: 0, dropped: 0 };
+    const counts = { events: 0, refused: 0, repeated: 0, ran: 0, failed: 0, dropped: 0 };
+    const seen = new Set<string>();
     const running = new Set<Promise<void>>();
     const kills = new AbortController();
     const queue: { body: string; event: WebhookEvent }[] = [];
@@ -222,6 +238,16 @@ export const main = defineRecipe({
         ctx.log.write("warn", `webhook_listener: ${line}`);
         return new Response("Expected a JSON object\n", { status: 400 });
       }
+      // A delivery seen already (Fivetran's retry after a lost answer, or someone replaying a captured one: the
+      // signature has no timestamp) is acknowledged, logged, and neither printed nor run again.
+      const digest = request.headers.get(SIGNATURE_HEADER)!.trim().replace(/^sha256=/i, "").toLowerCase();
+      if (seen.has(digest)) {
+        counts.repeated++;
+        ctx.log.write("warn", `webhook_listener: ignored a repeated delivery from ${from}`);
+        return new Response("ok (repeated)\n", { status: 200 });
+      }
+      seen.add(digest);
+      if (seen.size > MAX_REMEMBERED) seen.delete(seen.values().next().value!);
       if (command && queue.length >= MAX_QUEUED) {
         counts.dropped++;
         ctx.out.warn(`${MAX_QUEUED} events wait for --exec already; answered 503 so Fivetran delivers it again`);
@@ -305,7 +331,7 @@ export const main = defineRecipe({
     }
     const summary = `Stopped (${stopReason}): ${counts.events} event${
       counts.events === 1 ? "" : "s"
-    } received, ${counts.refused} refused${
+    } received, ${counts.refused} refused${counts.repeated ? `, ${counts.repeated} repeated (ignored)` : ""}${
       command
         ? `; --exec ran ${counts.ran}, ${counts.failed} failed${
           counts.dropped ? `, ${counts.dropped} not run (interrupted or busy)` : ""
