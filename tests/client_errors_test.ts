@@ -105,10 +105,11 @@ Deno.test("error messages and log lines mask the API secret and the Authorizatio
     { status: 401, body: { code: "AuthFailed", message: `Bad credentials ${AUTH} for ${KEY}:${SECRET}` } },
     { status: 502, body: `<html>proxy saw Authorization: ${AUTH}</html>`, headers: { "content-type": "text/html" } },
     { body: `echo ${SECRET}`, headers: { "content-type": "text/plain" } },
+    { status: 400, body: { code: "BadKey", message: `Not a key: ${btoa(`${KEY}:${SECRET}`)}` } },
   ]);
   const entries: AtlasLogEntry[] = [];
   const client = clientFor(server, { logger: (entry) => entries.push(entry) });
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const error = await atlasError(() => client.request("GET", "groups"));
     for (const secret of [SECRET, KEY, btoa(`${KEY}:${SECRET}`)]) {
       assert.ok(!error.message.includes(secret), `error ${i} leaks: ${error.message}`);

@@ -285,11 +285,13 @@ export function openSender(options: AtlasOptions = {}): Sender {
     baseUrl ??= fromEnv.baseUrl;
   }
   baseUrl ??= baseUrlFromEnv();
-  const authorization = `Basic ${btoa(`${apiKey}:${apiSecret}`)}`;
+  // The base64 `key:secret` alone is a secret too: it is the form Fivetran's UI offers, and a server may echo it.
+  const credentials = btoa(`${apiKey}:${apiSecret}`);
+  const authorization = `Basic ${credentials}`;
   return createSender({
     base: new URL(`${baseUrl}/`),
     authorization,
-    secrets: [apiKey ?? "", apiSecret ?? "", authorization].filter((s) => s !== ""),
+    secrets: [apiKey ?? "", apiSecret ?? "", authorization, credentials].filter((s) => s !== ""),
     fetch: fetchImpl,
     userAgent,
     maxResponseBytes,
