@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isRecord } from "./envelope.ts";
 import type { HttpMethod } from "./errors.ts";
 
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
@@ -21,7 +22,7 @@ export function checkMethod(method: unknown): asserts method is HttpMethod {
 export function bodyFor(method: HttpMethod, payload: unknown): string | undefined {
   const empty = payload === undefined || payload === null || payload === "";
   if (method === "GET" || method === "DELETE") {
-    if (!empty && !(isPlainObject(payload) && Object.keys(payload).length === 0)) {
+    if (!empty && !(isRecord(payload) && Object.keys(payload).length === 0)) {
       throw new TypeError(`Expected no payload for ${method}, got ${typeof payload}`);
     }
     return undefined;
@@ -39,10 +40,6 @@ export function bodyFor(method: HttpMethod, payload: unknown): string | undefine
     throw new TypeError(`Expected the payload to be an object, got ${typeof payload}`);
   }
   return JSON.stringify(payload);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Accept header of connection and destination operations (Fivetran's REST API v2 representation). */

@@ -16,6 +16,7 @@
  * @module
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@^8.17.1";
+import { isRecord } from "../client/envelope.ts";
 import { isSecretKey } from "../mask.ts";
 
 /** Which kind of service: connections (773 services in the definition) or destinations (37). */
@@ -179,7 +180,7 @@ export async function configProblems(
   const { partial = false, allowReadOnly = false, schemaName } = options;
   const services = await load(kind);
   const entry = Object.hasOwn(services, service) ? services[service] : undefined;
-  if (entry && schemaName !== undefined && isPlainObject(body.config ?? {})) {
+  if (entry && schemaName !== undefined && isRecord(body.config ?? {})) {
     const config = { ...(body.config ?? {}) as Record<string, unknown> };
     const required: string[] = entry.config.required ?? [];
     const field = ["schema_prefix", "schema"].find((f) => required.includes(f));
@@ -329,10 +330,6 @@ function describe(field: string, errors: ErrorObject[], value: unknown, service:
     }
   }
   return lines;
-}
-
-function isPlainObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function article(type: string): string {
