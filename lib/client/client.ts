@@ -242,11 +242,8 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
   };
 }
 
-/**
- * The request pipeline of a client with these options: what {@link createAtlas} and the typed client
- * are built on, so that every call goes through the same guard, pacer, retries, log and envelope checks.
- */
-export function openSender(options: AtlasOptions = {}): Sender {
+/** The request pipeline of a client with these options: its defaults resolved and checked. */
+function openSender(options: AtlasOptions = {}): Sender {
   const {
     fetch: fetchImpl = globalThis.fetch,
     timeout = 30_000,
