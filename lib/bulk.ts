@@ -703,24 +703,25 @@ export interface BulkFlagValues {
  * ```
  */
 export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
-  const raw = ctx.string("concurrency");
-  let concurrency = 8;
-  if (raw !== undefined) {
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
-      throw new UsageError(`Expected --concurrency to be an integer from 1 to 64, got '${raw.slice(0, 40)}'`);
-    }
-    concurrency = Number(raw);
-  }
-  const rawSweeps = ctx.string("retry-failed");
-  let retryFailed = 1;
-  if (rawSweeps !== undefined) {
-    if (!/^\d+$/.test(rawSweeps) || Number(rawSweeps) > 10) {
-      throw new UsageError(`Expected --retry-failed to be an integer from 0 to 10, got '${rawSweeps.slice(0, 40)}'`);
-    }
-    retryFailed = Number(rawSweeps);
-  }
+  const concurrency = integerFlag(ctx, "concurrency", [1, 64], 8);
+  const retryFailed = integerFlag(ctx, "retry-failed", [0, 10], 1);
   const resumeFrom = ctx.string("resume-from");
   return { concurrency, retryFailed, ...(resumeFrom !== undefined ? { resumeFrom } : {}) };
+}
+
+/** Reads `--name`, an integer from `min` to `max` written in digits; `fallback` when it is not given. */
+function integerFlag(
+  ctx: Pick<RecipeContext, "string">,
+  name: string,
+  [min, max]: [number, number],
+  fallback: number,
+): number {
+  const raw = ctx.string(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`Expected --${name} to be an integer from ${min} to ${max}, got '${raw.slice(0, 40)}'`);
+  }
+  return Number(raw);
 }
 
 /** Options of {@link reportBulk}: the summary's words, and extra fields for the `--json` output. */
