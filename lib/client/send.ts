@@ -160,10 +160,11 @@ export function createSender(settings: SenderSettings): Sender {
     const url = joinUrl(base, where.endpoint);
     const body = bodyFor(method, payload);
     const { signal, idempotent = method !== "POST" || isIdempotentPost(where.path) } = options;
+    // The client's own timeout and deadline were checked when it was made; only a request's overrides are new.
     const timeout = options.timeout ?? settings.timeout;
-    checkNumber("timeout", timeout, 1, 3_600_000);
+    if (timeout !== settings.timeout) checkNumber("timeout", timeout, 1, 3_600_000);
     const deadline = options.deadline ?? settings.deadline;
-    checkNumber("deadline", deadline, 1, Infinity);
+    if (deadline !== settings.deadline) checkNumber("deadline", deadline, 1, Infinity);
     // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
     const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
     const begun = now();
@@ -183,7 +184,8 @@ export function createSender(settings: SenderSettings): Sender {
       payloadNote: body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`,
       id: ++requests,
       state: newRetryState(),
-      log: (entry) => log({ ...entry, message: scrubText(entry.message, scrub) }),
+      // `scrub` holds the client's secrets too: one pass, not the client's log() scrubbing them again.
+      log: (entry) => settings.logger?.({ ...entry, message: scrubText(entry.message, scrub) }),
       fail: (init, attempts) =>
         new AtlasError({
           ...init,
