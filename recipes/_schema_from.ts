@@ -45,7 +45,7 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     { header: "Setting", value: (c) => c.setting },
     { header: "Live", value: (c) => show(c.live) },
     { header: "File", value: (c) => show(c.wanted) },
-  ], { colour: ctx.out.colour }));
+  ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
   const summary = `${plan.changes.length} change${
     plan.changes.length === 1 ? "" : "s"
   } in ${plan.schemaPatches.length} schema${plan.schemaPatches.length === 1 ? "" : "s"}${
