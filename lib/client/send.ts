@@ -18,7 +18,7 @@ import {
   type NormalizedEndpoint,
   normalizeEndpoint,
 } from "./guard.ts";
-import { type AtlasLogEntry, attemptEntry } from "./log_entry.ts";
+import { type AtlasLogEntry, attemptEntry, type AttemptLine } from "./log_entry.ts";
 import type { RateLimitPacer } from "./pacer.ts";
 import { duration, retryMessage, type RetryNotice } from "./notice.ts";
 import {
@@ -257,7 +257,7 @@ export function createSender(settings: SenderSettings): Sender {
     const status = response.status;
     const duration = now() - started;
     if (status >= 200 && status < 300) {
-      req.log(attemptEntry("info", method, where.endpoint, status, duration, n, req.payloadNote));
+      logAttempt(req, "info", { status, durationMs: duration, attempt: n, extra: req.payloadNote });
       const read = readSuccess(text, {
         contentType: response.headers.get("content-type"),
         status,
@@ -269,7 +269,7 @@ export function createSender(settings: SenderSettings): Sender {
     const { code, message } = readError(text, response);
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
     const level = status >= 500 || status === 429 ? "warn" : "error";
-    req.log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
+    logAttempt(req, level, { status, durationMs: duration, attempt: n, extra: ` ${code}` });
     return {
       failed: {
         failure: { kind: "http", status, retryAfterMs },
@@ -287,9 +287,8 @@ export function createSender(settings: SenderSettings): Sender {
 
   /** An attempt that got no usable answer: a network failure or timeout to judge, or an error to throw now. */
   function unanswered(req: PreparedRequest, n: number, error: unknown, duration: number, timeout: number): Failed {
-    const { method, where } = req;
     if (error instanceof ResponseTooLarge) {
-      req.log(attemptEntry("error", method, where.endpoint, error.response.status, duration, n, "too large"));
+      logAttempt(req, "error", { status: error.response.status, durationMs: duration, attempt: n, extra: "too large" });
       throw req.fail({
         kind: "invalid-response",
         status: error.response.status,
@@ -302,14 +301,15 @@ export function createSender(settings: SenderSettings): Sender {
     // A missing --allow-net is the caller's to fix, not a network failure to retry.
     if (isPermissionError(error)) throw error;
     if (req.signal?.aborted) {
-      req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
+      logAttempt(req, "warn", { status: 0, durationMs: duration, attempt: n, extra: "aborted" });
       throw req.fail(
         { kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause: error },
         n,
       );
     }
     const timedOut = isTimeout(error);
-    req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
+    const extra = timedOut ? "timeout" : "network error";
+    logAttempt(req, "warn", { status: 0, durationMs: duration, attempt: n, extra });
     const description = timedOut ? `No complete answer within ${timeout} ms` : describeNetworkError(error, req.url);
     return {
       failure: { kind: timedOut ? "timeout" : "network" },
@@ -367,6 +367,15 @@ export function createSender(settings: SenderSettings): Sender {
   }
 
   return { baseUrl: base.href.replace(/\/$/, ""), send, target, log };
+}
+
+/** Logs one attempt of `req`. */
+function logAttempt(
+  req: PreparedRequest,
+  level: AtlasLogEntry["level"],
+  line: Omit<AttemptLine, "method" | "path">,
+): void {
+  req.log(attemptEntry(level, { method: req.method, path: req.where.endpoint, ...line }));
 }
 
 /** The error of a request whose overall deadline passed. */
