@@ -293,8 +293,7 @@ function lenient(node: Schema, how: { partial: boolean; extra: string[] }, depth
 function describe(field: string, errors: ErrorObject[], value: unknown, service: string): string[] {
   const lines: string[] = [];
   for (const e of errors) {
-    const at = [field, ...e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))]
-      .join(".");
+    const at = [field, ...pointerParts(e.instancePath)].join(".");
     switch (e.keyword) {
       case "additionalProperties": {
         const name = String(e.params.additionalProperty);
@@ -336,11 +335,14 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** The keys a JSON pointer (`/config/a~1b`) names, unescaped (`config`, `a/b`). */
+function pointerParts(pointer: string): string[] {
+  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
 function pick(value: unknown, pointer: string): unknown {
   let v = value;
-  for (const part of pointer.split("/").slice(1)) {
-    v = (v as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
+  for (const part of pointerParts(pointer)) v = (v as Record<string, unknown> | undefined)?.[part];
   return v;
 }
 
