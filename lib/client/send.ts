@@ -136,7 +136,28 @@ interface Failed {
   final: ErrorFields;
 }
 
-/** Builds the request pipeline from resolved settings. */
+/**
+ * Builds the request pipeline from resolved settings.
+ *
+ * @example A request pipeline without pacing or logging
+ * ```ts
+ * import { createSender } from "./send.ts";
+ * const sender = createSender({
+ *   base: new URL("https://api.fivetran.com/v1/"),
+ *   authorization: `Basic ${btoa("key:secret")}`,
+ *   secrets: ["key", "secret"],
+ *   fetch: globalThis.fetch,
+ *   userAgent: "example/1.0",
+ *   maxResponseBytes: 1024 * 1024,
+ *   timeout: 30_000,
+ *   deadline: Infinity,
+ *   retry: { maxRetries: 2, maxRetryAfter: 120, maxRateLimitWait: 60_000, retryDelay: 500, maxRetryDelay: 5_000, random: Math.random },
+ *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+ *   now: Date.now,
+ * });
+ * const { data } = await sender.send("GET", "account/info");
+ * ```
+ */
 export function createSender(settings: SenderSettings): Sender {
   const { base, secrets, pacer, sleep, now, retry } = settings;
   const log = (entry: AtlasLogEntry) => settings.logger?.({ ...entry, message: scrubText(entry.message, secrets) });
@@ -420,7 +441,16 @@ function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): Abor
   return AbortSignal.any([a, b]);
 }
 
-/** Throws unless `value` is a number from `min` to `max` (an integer when `integer`); `max` may be `Infinity`. */
+/**
+ * Throws unless `value` is a number from `min` to `max` (an integer when `integer`); `max` may be `Infinity`.
+ *
+ * @example Check an option
+ * ```ts
+ * import { checkNumber } from "./send.ts";
+ * checkNumber("timeout", 30_000, 1, 3_600_000); // passes
+ * // checkNumber("maxRetries", 1.5, 0, 100, true) throws a RangeError
+ * ```
+ */
 export function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
   if (typeof value !== "number") {
     throw new TypeError(`Expected ${name} to be a number, got ${typeof value}`);
