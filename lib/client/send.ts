@@ -183,9 +183,9 @@ export function createSender(settings: SenderSettings): Sender {
     const { signal, idempotent = method !== "POST" || isIdempotentPost(where.path) } = options;
     // The client's own timeout and deadline were checked when it was made; only a request's overrides are new.
     const timeout = options.timeout ?? settings.timeout;
-    if (timeout !== settings.timeout) checkNumber("timeout", timeout, 1, 3_600_000);
+    if (timeout !== settings.timeout) checkOption("timeout", timeout);
     const deadline = options.deadline ?? settings.deadline;
-    if (deadline !== settings.deadline) checkNumber("deadline", deadline, 1, Infinity);
+    if (deadline !== settings.deadline) checkOption("deadline", deadline);
     // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
     const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
     const begun = now();
@@ -441,17 +441,45 @@ function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): Abor
   return AbortSignal.any([a, b]);
 }
 
+/** A numeric option's range: `min` to `max` (`max` may be `Infinity`), whole numbers only when `integer`. */
+export interface OptionRange {
+  /** The least value. */
+  min: number;
+  /** The greatest value; `Infinity` for none. */
+  max: number;
+  /**
+   * Whether only whole numbers will do.
+   *
+   * @default {false}
+   */
+  integer?: boolean;
+}
+
+/** The range of each numeric option of a client, checked when it is made and when a request overrides one. */
+export const OPTION_RANGES = {
+  timeout: { min: 1, max: 3_600_000 },
+  deadline: { min: 1, max: Infinity },
+  maxResponseBytes: { min: 1, max: 2 ** 31, integer: true },
+  maxRetries: { min: 0, max: 100, integer: true },
+  maxRateLimitWait: { min: 0, max: Infinity },
+  maxRetryAfter: { min: 0, max: 86_400 },
+  retryDelay: { min: 0, max: 3_600_000 },
+  maxRetryDelay: { min: 0, max: 3_600_000 },
+} as const satisfies Record<string, OptionRange>;
+
 /**
- * Throws unless `value` is a number from `min` to `max` (an integer when `integer`); `max` may be `Infinity`.
+ * Throws unless `value` is in the range {@link OPTION_RANGES} gives the option `name`: a `TypeError` for what is
+ * not a number (or an infinity the range does not allow), a `RangeError` for a number outside it.
  *
  * @example Check an option
  * ```ts
- * import { checkNumber } from "./send.ts";
- * checkNumber("timeout", 30_000, 1, 3_600_000); // passes
- * // checkNumber("maxRetries", 1.5, 0, 100, true) throws a RangeError
+ * import { checkOption } from "./send.ts";
+ * checkOption("timeout", 30_000); // passes
+ * // checkOption("maxRetries", 1.5) throws a RangeError: an integer from 0 to 100 is expected
  * ```
  */
-export function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
+export function checkOption(name: keyof typeof OPTION_RANGES, value: number): void {
+  const { min, max, integer = false }: OptionRange = OPTION_RANGES[name];
   if (typeof value !== "number") {
     throw new TypeError(`Expected ${name} to be a number, got ${typeof value}`);
   }
