@@ -44,6 +44,7 @@
  */
 
 import { dirname, ensureDir } from "./_path.ts";
+import { firstLine } from "./_text.ts";
 import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
@@ -784,11 +785,6 @@ function isAbort(error: unknown): boolean {
   if (error instanceof AtlasError) return error.kind === "aborted";
   const name = (error as { name?: string })?.name;
   return name === "AbortError" || name === "Interrupted";
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].slice(0, 300);
 }
 
 /**

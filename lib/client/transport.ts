@@ -5,6 +5,7 @@
  * @module
  */
 
+import { firstLine } from "../_text.ts";
 import type { HttpMethod } from "./errors.ts";
 
 /** What every attempt of a client shares. */
@@ -208,7 +209,7 @@ export function describeNetworkError(error: unknown, url: URL): string {
     e = (e as { cause?: unknown }).cause;
   }
   const all = texts.join(" | ");
-  const detail = firstLine(texts.at(-1) ?? "").replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
+  const detail = firstLine(texts.at(-1) ?? "", 200).replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
   const cause = /connection refused/i.test(all)
     ? "connection refused (nothing listens on that port?)"
     : /dns error|failed to lookup|name or service not known|nodename nor servname|no such host/i.test(all)
@@ -236,8 +237,4 @@ class TimeoutMarker extends Error {
     super("Timed out");
     this.name = "TimeoutError";
   }
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].slice(0, 200);
 }
