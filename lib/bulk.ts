@@ -461,8 +461,6 @@ export async function runBulk<T, R = unknown>(
     for (const r of queue.slice(next)) if (r.sweeps) report(r);
   };
 
-  let swept = 0;
-  let recovered = 0;
   // A second Ctrl-C ends the process without waiting for the summary: it still says what was done.
   const unregister = atForcedExit(() => {
     const n = (status: BulkStatus) => results.filter((r) => r.status === status).length;
@@ -475,15 +473,8 @@ export async function runBulk<T, R = unknown>(
   try {
     for (let sweep = 0; pending.length > 0; sweep++) {
       const again: BulkItemResult<T, R>[] = [];
-      if (sweep > 0) {
-        for (const r of pending) r.sweeps = sweep;
-        swept += sweep === 1 ? pending.length : 0;
-      }
-      const before = new Set(pending);
+      if (sweep > 0) { for (const r of pending) r.sweeps = sweep; }
       await pass(pending, sweep < retryFailed, again);
-      if (sweep > 0) {
-        for (const r of before) if (r.status === "done" || r.status === "already") recovered++;
-      }
       // Ctrl-C (or a fatal error) before the sweep: what waited for it is reported as it stands.
       if (signal?.aborted || fatal) {
         for (const r of again) report(r);
@@ -499,6 +490,8 @@ export async function runBulk<T, R = unknown>(
 
   const counts = Object.fromEntries(BULK_STATUSES.map((s) => [s, 0])) as Record<BulkStatus, number>;
   for (const r of results) counts[r.status]++;
+  // Swept: every item a sweep ran again (sweep 1 takes them all; later sweeps, those that failed again).
+  const swept = results.filter((r) => r.sweeps);
   return {
     op,
     total: results.length,
@@ -506,8 +499,8 @@ export async function runBulk<T, R = unknown>(
     counts,
     results,
     interrupted: counts["not-started"] + counts.interrupted > 0 && signal?.aborted === true,
-    swept,
-    recovered,
+    swept: swept.length,
+    recovered: swept.filter((r) => r.status === "done" || r.status === "already").length,
     elapsedMs: now() - started,
     ...(file ? { resumeFrom: file.path } : {}),
   };
