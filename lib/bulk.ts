@@ -355,10 +355,8 @@ export async function runBulk<T, R = unknown>(
 ): Promise<BulkSummary<T, R>> {
   const { op, key, run, concurrency = 8, signal, onInterrupt = "finish", onResult, now = Date.now } = options;
   const { retryFailed = 1 } = options;
-  checkConcurrency(concurrency);
-  if (!Number.isInteger(retryFailed) || retryFailed < 0 || retryFailed > 10) {
-    throw new RangeError(`Expected retryFailed to be an integer from 0 to 10, got ${retryFailed}`);
-  }
+  checkInteger("concurrency", concurrency, [1, 64]);
+  checkInteger("retryFailed", retryFailed, [0, 10]);
   const started = now();
   const file = typeof options.resumeFrom === "string"
     ? openProgressFile(options.resumeFrom, { op, now })
@@ -768,9 +766,10 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function checkConcurrency(n: number) {
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new RangeError(`Expected concurrency to be an integer from 1 to 64, got ${n}`);
+/** Throws a `RangeError` unless the option `name` is an integer from `min` to `max`. */
+function checkInteger(name: string, value: number, [min, max]: [number, number]) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`Expected ${name} to be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
