@@ -44,6 +44,7 @@
  */
 
 import { dirname, ensureDir } from "./_path.ts";
+import { firstLine } from "./_text.ts";
 import { AtlasError } from "./client/errors.ts";
 import { ConfigError } from "./config.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
@@ -354,10 +355,8 @@ export async function runBulk<T, R = unknown>(
 ): Promise<BulkSummary<T, R>> {
   const { op, key, run, concurrency = 8, signal, onInterrupt = "finish", onResult, now = Date.now } = options;
   const { retryFailed = 1 } = options;
-  checkConcurrency(concurrency);
-  if (!Number.isInteger(retryFailed) || retryFailed < 0 || retryFailed > 10) {
-    throw new RangeError(`Expected retryFailed to be an integer from 0 to 10, got ${retryFailed}`);
-  }
+  checkInteger("concurrency", concurrency, [1, 64]);
+  checkInteger("retryFailed", retryFailed, [0, 10]);
   const started = now();
   const file = typeof options.resumeFrom === "string"
     ? openProgressFile(options.resumeFrom, { op, now })
@@ -460,8 +459,6 @@ export async function runBulk<T, R = unknown>(
     for (const r of queue.slice(next)) if (r.sweeps) report(r);
   };
 
-  let swept = 0;
-  let recovered = 0;
   // A second Ctrl-C ends the process without waiting for the summary: it still says what was done.
   const unregister = atForcedExit(() => {
     const n = (status: BulkStatus) => results.filter((r) => r.status === status).length;
@@ -474,15 +471,8 @@ export async function runBulk<T, R = unknown>(
   try {
     for (let sweep = 0; pending.length > 0; sweep++) {
       const again: BulkItemResult<T, R>[] = [];
-      if (sweep > 0) {
-        for (const r of pending) r.sweeps = sweep;
-        swept += sweep === 1 ? pending.length : 0;
-      }
-      const before = new Set(pending);
+      if (sweep > 0) { for (const r of pending) r.sweeps = sweep; }
       await pass(pending, sweep < retryFailed, again);
-      if (sweep > 0) {
-        for (const r of before) if (r.status === "done" || r.status === "already") recovered++;
-      }
       // Ctrl-C (or a fatal error) before the sweep: what waited for it is reported as it stands.
       if (signal?.aborted || fatal) {
         for (const r of again) report(r);
@@ -498,6 +488,8 @@ export async function runBulk<T, R = unknown>(
 
   const counts = Object.fromEntries(BULK_STATUSES.map((s) => [s, 0])) as Record<BulkStatus, number>;
   for (const r of results) counts[r.status]++;
+  // Swept: every item a sweep ran again (sweep 1 takes them all; later sweeps, those that failed again).
+  const swept = results.filter((r) => r.sweeps);
   return {
     op,
     total: results.length,
@@ -505,8 +497,8 @@ export async function runBulk<T, R = unknown>(
     counts,
     results,
     interrupted: counts["not-started"] + counts.interrupted > 0 && signal?.aborted === true,
-    swept,
-    recovered,
+    swept: swept.length,
+    recovered: swept.filter((r) => r.status === "done" || r.status === "already").length,
     elapsedMs: now() - started,
     ...(file ? { resumeFrom: file.path } : {}),
   };
@@ -703,24 +695,25 @@ export interface BulkFlagValues {
  * ```
  */
 export function bulkFlags(ctx: Pick<RecipeContext, "string">): BulkFlagValues {
-  const raw = ctx.string("concurrency");
-  let concurrency = 8;
-  if (raw !== undefined) {
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
-      throw new UsageError(`Expected --concurrency to be an integer from 1 to 64, got '${raw.slice(0, 40)}'`);
-    }
-    concurrency = Number(raw);
-  }
-  const rawSweeps = ctx.string("retry-failed");
-  let retryFailed = 1;
-  if (rawSweeps !== undefined) {
-    if (!/^\d+$/.test(rawSweeps) || Number(rawSweeps) > 10) {
-      throw new UsageError(`Expected --retry-failed to be an integer from 0 to 10, got '${rawSweeps.slice(0, 40)}'`);
-    }
-    retryFailed = Number(rawSweeps);
-  }
+  const concurrency = integerFlag(ctx, "concurrency", [1, 64], 8);
+  const retryFailed = integerFlag(ctx, "retry-failed", [0, 10], 1);
   const resumeFrom = ctx.string("resume-from");
   return { concurrency, retryFailed, ...(resumeFrom !== undefined ? { resumeFrom } : {}) };
+}
+
+/** Reads `--name`, an integer from `min` to `max` written in digits; `fallback` when it is not given. */
+function integerFlag(
+  ctx: Pick<RecipeContext, "string">,
+  name: string,
+  [min, max]: [number, number],
+  fallback: number,
+): number {
+  const raw = ctx.string(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`Expected --${name} to be an integer from ${min} to ${max}, got '${raw.slice(0, 40)}'`);
+  }
+  return Number(raw);
 }
 
 /** Options of {@link reportBulk}: the summary's words, and extra fields for the `--json` output. */
@@ -773,9 +766,10 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function checkConcurrency(n: number) {
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new RangeError(`Expected concurrency to be an integer from 1 to 64, got ${n}`);
+/** Throws a `RangeError` unless the option `name` is an integer from `min` to `max`. */
+function checkInteger(name: string, value: number, [min, max]: [number, number]) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`Expected ${name} to be an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
@@ -783,11 +777,6 @@ function isAbort(error: unknown): boolean {
   if (error instanceof AtlasError) return error.kind === "aborted";
   const name = (error as { name?: string })?.name;
   return name === "AbortError" || name === "Interrupted";
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].slice(0, 300);
 }
 
 /**

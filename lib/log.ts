@@ -24,6 +24,7 @@
  */
 
 import { dirname, ensureDir } from "./_path.ts";
+import { firstLine } from "./_text.ts";
 import type { AtlasLogEntry, AtlasLogger } from "./client/log_entry.ts";
 import { scrubText } from "./mask.ts";
 
@@ -133,8 +134,7 @@ export function openLog(options: LogOptions = {}): RequestLog {
     } catch {
       // already unusable
     }
-    const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 200);
-    onError(`Cannot write the log file '${path.slice(0, 200)}' (${reason}); going on without the log`);
+    onError(`Cannot write the log file '${path.slice(0, 200)}' (${firstLine(error, 200)}); going on without the log`);
   };
   try {
     file = openRotating(path, maxBytes, backups);

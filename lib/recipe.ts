@@ -20,6 +20,7 @@ import { RateLimitPacer } from "./client/pacer.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
+import { firstLine } from "./_text.ts";
 
 /**
  * Exit code: done.
@@ -606,11 +607,6 @@ function readJsonFile(path: string, what: string): unknown {
   } catch (error) {
     throw new UsageError(`Expected ${what} file '${path}' to hold JSON: ${firstLine(error)}`);
   }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].slice(0, 300);
 }
 
 const lastWords = new Set<() => string>();

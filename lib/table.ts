@@ -59,11 +59,7 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   checkMaxWidth(maxWidth);
   const headers = columns.map((c) => clean(c.header));
   const cells = prepare(rows, columns);
-  const widths = headers.map((h) => displayWidth(h));
-  for (const row of cells) {
-    for (let i = 0; i < widths.length; i++) if (row.widths[i] > widths[i]) widths[i] = row.widths[i];
-  }
-  if (maxWidth !== undefined) fit(widths, maxWidth);
+  const widths = columnWidths(headers, cells, maxWidth);
   const lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
   if (cells.length > 0) lines.push(border(widths, "├", "┼", "┤"));
   for (const row of cells) lines.push(rowLine(row, widths));
@@ -119,10 +115,7 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
   let rule = false;
   let ended = false;
   const start = (cells: readonly Cells[]) => {
-    const w = headers.map((h) => displayWidth(h));
-    for (const row of cells) for (let i = 0; i < w.length; i++) if (row.widths[i] > w[i]) w[i] = row.widths[i];
-    widths = w;
-    if (maxWidth !== undefined) fit(widths, maxWidth);
+    widths = columnWidths(headers, cells, maxWidth);
     write(border(widths, "┌", "┬", "┐"));
     write(headerLine(headers, widths, colour));
   };
@@ -150,6 +143,16 @@ function checkMaxWidth(maxWidth: number | undefined) {
   if (maxWidth !== undefined && (!Number.isInteger(maxWidth) || maxWidth < 1)) {
     throw new RangeError(`Expected maxWidth to be a positive integer, got ${maxWidth}`);
   }
+}
+
+/** Each column's width: its widest of header and cells, fitted to `maxWidth` when given. */
+function columnWidths(headers: readonly string[], cells: readonly Cells[], maxWidth: number | undefined): number[] {
+  const widths = headers.map((h) => displayWidth(h));
+  for (const row of cells) {
+    for (let i = 0; i < widths.length; i++) if (row.widths[i] > widths[i]) widths[i] = row.widths[i];
+  }
+  if (maxWidth !== undefined) fit(widths, maxWidth);
+  return widths;
 }
 
 function border(widths: readonly number[], left: string, mid: string, right: string): string {

@@ -7,6 +7,7 @@
 // unknown: here is what to run to check before running the command again).
 import { AtlasError } from "../lib/client/errors.ts";
 import { ExpectationError, type RecipeContext } from "../lib/recipe.ts";
+import { firstLine } from "../lib/_text.ts";
 
 /** Whether the error leaves a create's outcome unknown: no answer (network, timeout) or a 5xx. */
 export function isLostAnswer(error: unknown): error is AtlasError {
@@ -25,7 +26,7 @@ function describeFailure(error: unknown): string {
   if (error instanceof AtlasError) {
     return error.kind === "http" ? `HTTP ${error.status} ${error.code ?? ""}`.trim() : lostHow(error);
   }
-  return (error as Error).message.split("\n")[0].slice(0, 120);
+  return firstLine(error, 120);
 }
 
 /** What {@link settleLostCreate} needs to know about the create. */

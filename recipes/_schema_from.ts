@@ -3,7 +3,13 @@
 // that the config now says what the file says.
 import { ExpectationError, type RecipeContext, UsageError } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
-import { checkSchemaFile, planSchemaFile, type SchemaChange, type SchemaFile } from "../lib/schema_file.ts";
+import {
+  checkSchemaFile,
+  planSchemaFile,
+  type SchemaChange,
+  type SchemaFile,
+  type SchemaPlan,
+} from "../lib/schema_file.ts";
 import { readSmallTextFile } from "../lib/_read_file.ts";
 import { renderTable } from "../lib/table.ts";
 import { schemaConfigOf } from "./_schema_answer.ts";
@@ -15,7 +21,8 @@ function show(value: unknown): string {
 /** The largest schema file: 64 MiB (an export of a source with tens of thousands of tables passes 1 MiB). */
 const MAX_SCHEMA_FILE_BYTES = 64 * 1024 * 1024;
 
-function readSchemaFile(path: string): unknown {
+/** The schema file's JSON, read with its own size cap (an export can be larger than a config file). */
+function parseSchemaFile(path: string): unknown {
   let text: string;
   try {
     text = readSmallTextFile(path, MAX_SCHEMA_FILE_BYTES);
@@ -32,19 +39,7 @@ function readSchemaFile(path: string): unknown {
 
 /** Applies the schema file at `path` to the connection; resolves to the exit code. */
 export async function applySchemaFile(ctx: RecipeContext, connectionId: string, path: string): Promise<number> {
-  const parsed = readSchemaFile(path);
-  const problems = checkSchemaFile(parsed);
-  if (problems.length > 0) {
-    throw new UsageError(
-      `Expected schema file '${path}' as schema_export.ts writes it: ${problems.slice(0, 3).join("; ")}${
-        problems.length > 3 ? `; and ${problems.length - 3} more` : ""
-      }`,
-    );
-  }
-  const file = parsed as SchemaFile;
-  if (file.connection_id !== undefined && file.connection_id !== connectionId) {
-    ctx.out.warn(`The file was exported from ${file.connection_id}; applying it to ${connectionId}`);
-  }
+  const file = readSchemaFile(ctx, path, connectionId);
   const live = await ctx.call<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
   const plan = planSchemaFile(schemaConfigOf(live.data, `connections/${connectionId}/schemas`), file);
   if (plan.problems.length > 0) {
@@ -65,7 +60,7 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     { header: "Setting", value: (c) => c.setting },
     { header: "Live", value: (c) => show(c.live) },
     { header: "File", value: (c) => show(c.wanted) },
-  ], { colour: ctx.out.colour }));
+  ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
   const summary = `${plan.changes.length} change${
     plan.changes.length === 1 ? "" : "s"
   } in ${plan.schemaPatches.length} schema${plan.schemaPatches.length === 1 ? "" : "s"}${
@@ -88,25 +83,7 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     return 0;
   }
   await ctx.confirm(`Apply ${summary} to connection ${connectionId}?`);
-  const sent: string[] = [];
-  try {
-    for (const p of plan.schemaPatches) {
-      await ctx.call("PATCH", `connections/${connectionId}/schemas/${encodeURIComponent(p.schema)}`, p.body);
-      sent.push(p.schema);
-      ctx.log.write("info", `schema_edit --from: ${connectionId} schema ${p.schema}: ${JSON.stringify(p.body)}`);
-    }
-    if (plan.handlingPatch) {
-      await ctx.call("PATCH", `connections/${connectionId}/schemas`, plan.handlingPatch);
-      sent.push("schema_change_handling");
-    }
-  } catch (error) {
-    const left = plan.schemaPatches.length + (plan.handlingPatch ? 1 : 0) - sent.length;
-    ctx.out.error(
-      `Applied ${sent.length} of ${requests} requests (${sent.join(", ") || "none"}); ${left} not applied. ` +
-        `Run the same command again: what is applied already shows no difference.`,
-    );
-    throw error;
-  }
+  await sendPlan(ctx, connectionId, plan, requests);
   // Check: the config now says what the file says.
   const after = await ctx.client.request<SchemaConfigData>("GET", `connections/${connectionId}/schemas`);
   const left = planSchemaFile(schemaConfigOf(after.data, `connections/${connectionId}/schemas`), file).changes.filter((
@@ -122,4 +99,45 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
   }
   ctx.out.painted("green", `Applied: ${summary}`);
   return 0;
+}
+
+/** The schema file at `path`, checked to be one schema_export.ts writes (exit 2 when it is not). */
+function readSchemaFile(ctx: RecipeContext, path: string, connectionId: string): SchemaFile {
+  const parsed = parseSchemaFile(path);
+  const problems = checkSchemaFile(parsed);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `Expected schema file '${path}' as schema_export.ts writes it: ${problems.slice(0, 3).join("; ")}${
+        problems.length > 3 ? `; and ${problems.length - 3} more` : ""
+      }`,
+    );
+  }
+  const file = parsed as SchemaFile;
+  if (file.connection_id !== undefined && file.connection_id !== connectionId) {
+    ctx.out.warn(`The file was exported from ${file.connection_id}; applying it to ${connectionId}`);
+  }
+  return file;
+}
+
+/** Sends the plan's `requests` PATCHes in order; on a failure, says how many were applied before rethrowing. */
+async function sendPlan(ctx: RecipeContext, connectionId: string, plan: SchemaPlan, requests: number): Promise<void> {
+  const sent: string[] = [];
+  try {
+    for (const p of plan.schemaPatches) {
+      await ctx.call("PATCH", `connections/${connectionId}/schemas/${encodeURIComponent(p.schema)}`, p.body);
+      sent.push(p.schema);
+      ctx.log.write("info", `schema_edit --from: ${connectionId} schema ${p.schema}: ${JSON.stringify(p.body)}`);
+    }
+    if (plan.handlingPatch) {
+      await ctx.call("PATCH", `connections/${connectionId}/schemas`, plan.handlingPatch);
+      sent.push("schema_change_handling");
+    }
+  } catch (error) {
+    ctx.out.error(
+      `Applied ${sent.length} of ${requests} requests (${sent.join(", ") || "none"}); ${
+        requests - sent.length
+      } not applied. Run the same command again: what is applied already shows no difference.`,
+    );
+    throw error;
+  }
 }

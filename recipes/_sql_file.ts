@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { UsageError } from "../lib/recipe.ts";
 import { cutPoint, type RewriteOptions } from "../lib/sql_rewrite.ts";
 import { fileKind } from "../lib/_read_file.ts";
+import { firstLine } from "../lib/_text.ts";
 
 /** The largest SQL file rewritten: 512 MiB (memory stays bounded; this bounds the time and the backup). */
 export const MAX_SQL_BYTES = 512 * 1024 * 1024;
@@ -43,7 +44,7 @@ export async function resolveSqlFile(given: string): Promise<SqlTarget> {
     info = await Deno.stat(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(`Cannot read SQL file '${given}': ${firstLine(error)}`);
+    throw new UsageError(`Cannot read SQL file '${given}': ${firstLine(error, 200)}`);
   }
   if (!info.isFile) {
     throw new UsageError(
@@ -72,7 +73,9 @@ export async function checkWritable(target: SqlTarget): Promise<void> {
     folderInfo = await Deno.stat(folder);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(`Cannot write '${target.given}': its folder '${folder}' cannot be read (${firstLine(error)})`);
+    throw new UsageError(
+      `Cannot write '${target.given}': its folder '${folder}' cannot be read (${firstLine(error, 200)})`,
+    );
   }
   await checkBackup(`${target.path}.bak`);
   const mode = target.mode;
@@ -163,7 +166,7 @@ export async function readPieces(
     file = await Deno.open(target.path, { read: true });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
-    throw new UsageError(`Cannot read SQL file '${target.given}': ${firstLine(error)}`);
+    throw new UsageError(`Cannot read SQL file '${target.given}': ${firstLine(error, 200)}`);
   }
   let pending = "";
   let line = 1;
@@ -275,8 +278,4 @@ export function invalidAt(bytes: Uint8Array): number {
     i += need + 1;
   }
   return bytes.length;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 200);
 }

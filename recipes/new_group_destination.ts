@@ -19,7 +19,7 @@ import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
-import { maskSecrets, scrubText, secretValues } from "../lib/mask.ts";
+import { maskSecrets, secretValues } from "../lib/mask.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Destination as DestinationAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 import { renderTable } from "../lib/table.ts";
@@ -153,7 +153,8 @@ export const main = defineRecipe({
       destination = maskSecrets(response.data ?? {});
     } catch (error) {
       if (!(error instanceof AtlasError) || error.kind === "aborted") throw error;
-      let message = scrubText(error.message, secrets);
+      // No scrubbing here: the client took the config's secrets out of the error, and ctx.out and ctx.log take
+      // out every value registered with ctx.addSecrets above.
       const outcome = isLostAnswer(error)
         ? await lookUpLostCreate(ctx, error, {
           request: "POST destinations",
@@ -168,11 +169,11 @@ export const main = defineRecipe({
         destination = maskSecrets(outcome.found);
       } else if (outcome?.state === "unknown") {
         // Whether the group has a destination is not known: neither roll back nor advise finishing it.
-        ctx.out.error(scrubText(outcome.message, secrets));
+        ctx.out.error(outcome.message);
         ctx.log.write("error", `new_group_destination.ts: destination for group ${groupId}: outcome unknown`);
         return 1;
       } else {
-        if (outcome) message = scrubText(outcome.message, secrets);
+        const message = outcome?.message ?? error.message;
         ctx.out.error(message);
         ctx.log.write("error", `new_group_destination.ts: destination for group ${groupId} failed: ${message}`);
         if (!createdGroup) return 1;

@@ -36,6 +36,7 @@ import {
   type TableRef,
 } from "../lib/sql_rewrite.ts";
 import { DiffStream } from "./_sql_diff.ts";
+import { firstLine } from "../lib/_text.ts";
 import { checkBackup, checkWritable, digestOf, readPieces, resolveSqlFile, type SqlTarget } from "./_sql_file.ts";
 import { renderTable } from "../lib/table.ts";
 import type { ColumnsData, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
@@ -112,9 +113,7 @@ async function ensureWritable(path: string): Promise<void> {
 function osRefusal(error: unknown, target: SqlTarget): unknown {
   if (error instanceof Deno.errors.PermissionDenied) {
     return new UsageError(
-      `Cannot write '${target.given}': the operating system refused (${
-        (error as Error).message.split("\n")[0].slice(0, 160)
-      }); nothing was changed`,
+      `Cannot write '${target.given}': the operating system refused (${firstLine(error, 160)}); nothing was changed`,
     );
   }
   return error;

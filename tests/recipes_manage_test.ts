@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { DEMO, type JournalEntry, type Sandbox, startSandbox } from "../lib/sandbox/mod.ts";
 import { runRecipe, type RunResult, type Target } from "./_harness.ts";
+import { startServer, tempDir } from "./_server.ts";
 import type { RecipeMain } from "../lib/recipe.ts";
 import { main as newUser } from "../recipes/new_user.ts";
 import { main as newTeam } from "../recipes/new_team.ts";
@@ -1439,4 +1440,29 @@ Deno.test("manage recipes run as programs: shebang, -P --help, missing credentia
   assert.equal(noEnv.code, 2);
   assert.equal(noEnv.stderr.split("\n").length, 1, noEnv.stderr);
   assert.match(noEnv.stderr, /^Missing permission: write access to logs\. Run again with --allow-write /);
+});
+
+Deno.test("new_group_destination.ts prints and logs no config password that an error answer echoes", async () => {
+  const password = "echoed-pw-7731";
+  await using server = startServer([
+    { body: { code: "Success", data: { id: "g_echo", name: "echo" } } },
+    { status: 404, body: { code: "NotFound", message: "No destination" } },
+    { status: 400, body: { code: "InvalidInput", message: `Login failed for password '${password}'` } },
+  ]);
+  await using dir = await tempDir();
+  const config = `${dir.path}/destination.json`;
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({ service: "snowflake", time_zone_offset: "0", config: { host: "h", password } }),
+  );
+  const r = await runRecipe(
+    newGroupDestination,
+    ["--group-id", "g_echo", "--config", config, "--no-validate"],
+    { baseUrl: server.baseUrl, apiKey: "echo_key", apiSecret: "echo_secret" },
+  );
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /InvalidInput/);
+  assert.match(r.stderr, /Login failed for password '\*\*\*\*\*\*'/);
+  assert.ok(!`${r.stdout}${r.stderr}${r.log}`.includes(password));
+  assert.match(server.requests[2].body, new RegExp(password), "the password was sent");
 });

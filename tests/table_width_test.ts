@@ -5,6 +5,8 @@ import { DEMO, startSandbox } from "../lib/sandbox/mod.ts";
 import { runRecipe } from "./_harness.ts";
 import { main as statusPagination } from "../recipes/status_pagination.ts";
 import { main as connectionStatus } from "../recipes/connection_status.ts";
+import { main as schemaEdit } from "../recipes/schema_edit.ts";
+import { tempDir } from "./_server.ts";
 
 const tableLines = (text: string) => text.split("\n").filter((l) => /^[┌│├└]/.test(l));
 const width = (line: string) => [...line].length;
@@ -61,4 +63,24 @@ Deno.test("status_pagination.ts in a terminal prints the first page's rows befor
   assert.equal(new Set(tableLines(lines.join("\n")).map(width)).size, 1, "one table, all lines equal");
   assert.equal(lines.filter((l) => l.startsWith("Call: ")).length, 1, "one Call: line: the others would cut the table");
   assert.equal(sb.journal().filter((e) => e.path.endsWith("/connections")).length, 3);
+});
+
+Deno.test("schema_edit.ts --from fits its table of changes to the terminal's width", async () => {
+  await using sb = await startSandbox({});
+  await using dir = await tempDir();
+  const path = `${dir.path}/schema.json`;
+  const file = {
+    schemas: { sales: { enabled: true, tables: { Orders: { columns: { CustomerID: { hashed: true } } } } } },
+  };
+  await Deno.writeTextFile(path, JSON.stringify(file));
+  const args = ["--connection-id", "steady_orchard", "--from", path, "--dry-run"];
+  const piped = await runRecipe(schemaEdit, args, sb);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(tableLines(piped.stdout).every((l) => width(l) > 40), piped.stdout);
+  const terminal = await runRecipe(schemaEdit, args, sb, { columns: 40 });
+  assert.equal(terminal.code, 0, terminal.stderr);
+  const fitted = tableLines(terminal.stdout);
+  assert.ok(fitted.length >= 5, terminal.stdout);
+  assert.ok(fitted.every((l) => width(l) === 40), fitted.find((l) => width(l) !== 40));
+  assert.ok(fitted.some((l) => l.includes("…")));
 });

@@ -14,7 +14,7 @@ import type { AtlasLogger } from "./log_entry.ts";
 import type { RetryNotice } from "./notice.ts";
 import { RateLimitPacer } from "./pacer.ts";
 import { abortableSleep } from "./retry.ts";
-import { checkNumber, createSender, type Sender } from "./send.ts";
+import { checkOption, createSender, type Sender } from "./send.ts";
 
 /** Options of {@link createAtlas}. */
 export interface AtlasOptions {
@@ -242,11 +242,8 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
   };
 }
 
-/**
- * The request pipeline of a client with these options: what {@link createAtlas} and the typed client
- * are built on, so that every call goes through the same guard, pacer, retries, log and envelope checks.
- */
-export function openSender(options: AtlasOptions = {}): Sender {
+/** The request pipeline of a client with these options: its defaults resolved and checked. */
+function openSender(options: AtlasOptions = {}): Sender {
   const {
     fetch: fetchImpl = globalThis.fetch,
     timeout = 30_000,
@@ -267,14 +264,14 @@ export function openSender(options: AtlasOptions = {}): Sender {
     userAgent = USER_AGENT,
   } = options;
   const pacer = options.pacer === false ? undefined : options.pacer ?? new RateLimitPacer({ sleep, now, random });
-  checkNumber("timeout", timeout, 1, 3_600_000);
-  checkNumber("deadline", deadline, 1, Infinity);
-  checkNumber("maxResponseBytes", maxResponseBytes, 1, 2 ** 31, true);
-  checkNumber("maxRetries", maxRetries, 0, 100, true);
-  checkNumber("maxRateLimitWait", maxRateLimitWait, 0, Infinity);
-  checkNumber("maxRetryAfter", maxRetryAfter, 0, 86_400);
-  checkNumber("retryDelay", retryDelay, 0, 3_600_000);
-  checkNumber("maxRetryDelay", maxRetryDelay, 0, 3_600_000);
+  checkOption("timeout", timeout);
+  checkOption("deadline", deadline);
+  checkOption("maxResponseBytes", maxResponseBytes);
+  checkOption("maxRetries", maxRetries);
+  checkOption("maxRateLimitWait", maxRateLimitWait);
+  checkOption("maxRetryAfter", maxRetryAfter);
+  checkOption("retryDelay", retryDelay);
+  checkOption("maxRetryDelay", maxRetryDelay);
 
   let { apiKey, apiSecret } = options;
   let baseUrl = options.baseUrl === undefined ? undefined : checkBaseUrl(String(options.baseUrl));

@@ -33,6 +33,13 @@ export type SuccessBody = { ok: true; envelope: Envelope } | { ok: false; proble
 /**
  * What the 2xx answer of `method path` must carry, from Fivetran's OpenAPI definition: `object` (a resource),
  * `list` (a page), `empty` (no body documented), or `any` (an envelope; also for paths the definition lacks).
+ *
+ * @example What a connection read must carry
+ * ```ts
+ * import { answerShape } from "./envelope.ts";
+ * answerShape("GET", "connections/abc"); // "object"
+ * answerShape("GET", "groups"); // "list"
+ * ```
  */
 export function answerShape(method: string, path: string): AnswerShape {
   const segments = path.replace(/\/+$/, "").split("/");
@@ -62,6 +69,17 @@ for (const [method, template, shape] of ANSWER_SHAPES) {
  * Reads a 2xx body. It must be a JSON envelope whose `data` has the shape `shape` calls for: an object for a
  * resource, `data.items` a list for a page. An empty body is a bare success only for a 204 or where the
  * definition documents no body.
+ *
+ * @example Read a page of groups
+ * ```ts
+ * import { readSuccess } from "./envelope.ts";
+ * const read = readSuccess('{"code":"Success","data":{"items":[]}}', {
+ *   contentType: "application/json",
+ *   status: 200,
+ *   shape: "list",
+ * });
+ * if (read.ok) console.log(read.envelope.code); // "Success"
+ * ```
  */
 export function readSuccess(
   text: string,
@@ -99,7 +117,19 @@ function describe(value: unknown): string {
   return `${typeof value === "object" ? "an object" : `a ${typeof value}`}`;
 }
 
-/** Fivetran's `code` and `message` from an error answer, or words of ours when the body has none. */
+/**
+ * Fivetran's `code` and `message` from an error answer, or words of ours when the body has none.
+ *
+ * @example Read Fivetran's code and message from a 404
+ * ```ts
+ * import { readError } from "./envelope.ts";
+ * const { code, message } = readError('{"code":"NotFound","message":"No such group"}', {
+ *   statusText: "Not Found",
+ *   headers: new Headers({ "content-type": "application/json" }),
+ * });
+ * console.log(code, message); // NotFound No such group
+ * ```
+ */
 export function readError(
   text: string,
   response: { statusText: string; headers: Headers },
@@ -118,7 +148,7 @@ export function readError(
 }
 
 /** `JSON.parse` without throwing. */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
@@ -126,7 +156,16 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** Whether `value` is a plain object (not an array, not null). */
+/**
+ * Whether `value` is a plain object (not an array, not null).
+ *
+ * @example Tell an object from a list
+ * ```ts
+ * import { isRecord } from "./envelope.ts";
+ * isRecord({ id: "g1" }); // true
+ * isRecord([1, 2]); // false
+ * ```
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

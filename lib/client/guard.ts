@@ -6,22 +6,41 @@
  * @module
  */
 
+import { isRecord } from "./envelope.ts";
 import type { HttpMethod } from "./errors.ts";
 
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PATCH", "DELETE"];
 
-/** Throws a `TypeError` unless `method` is one the Fivetran API uses. */
+/**
+ * Throws a `TypeError` unless `method` is one the Fivetran API uses.
+ *
+ * @example Refuse a method the API does not use
+ * ```ts
+ * import { checkMethod } from "./guard.ts";
+ * checkMethod("GET"); // passes
+ * // checkMethod("PUT") throws a TypeError
+ * ```
+ */
 export function checkMethod(method: unknown): asserts method is HttpMethod {
   if (!METHODS.includes(method as HttpMethod)) {
     throw new TypeError(`Expected method GET, POST, PATCH or DELETE, got '${short(String(method))}'`);
   }
 }
 
-/** The JSON body to send for `payload`: none for GET and DELETE, `{}` for an empty POST or PATCH. */
+/**
+ * The JSON body to send for `payload`: none for GET and DELETE, `{}` for an empty POST or PATCH.
+ *
+ * @example The body of an empty POST
+ * ```ts
+ * import { bodyFor } from "./guard.ts";
+ * bodyFor("POST", undefined); // "{}"
+ * bodyFor("GET", undefined); // undefined
+ * ```
+ */
 export function bodyFor(method: HttpMethod, payload: unknown): string | undefined {
   const empty = payload === undefined || payload === null || payload === "";
   if (method === "GET" || method === "DELETE") {
-    if (!empty && !(isPlainObject(payload) && Object.keys(payload).length === 0)) {
+    if (!empty && !(isRecord(payload) && Object.keys(payload).length === 0)) {
       throw new TypeError(`Expected no payload for ${method}, got ${typeof payload}`);
     }
     return undefined;
@@ -41,13 +60,25 @@ export function bodyFor(method: HttpMethod, payload: unknown): string | undefine
   return JSON.stringify(payload);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Accept header of connection and destination operations (Fivetran's REST API v2 representation). */
+/**
+ * Accept header of connection and destination operations (Fivetran's REST API v2 representation).
+ *
+ * @example Ask for the v2 representation
+ * ```ts
+ * import { ACCEPT_V2 } from "./guard.ts";
+ * const headers = new Headers({ accept: ACCEPT_V2 });
+ * ```
+ */
 export const ACCEPT_V2 = "application/json;version=2";
-/** Accept header of every other operation. */
+/**
+ * Accept header of every other operation.
+ *
+ * @example Ask for the v1 representation
+ * ```ts
+ * import { ACCEPT_V1 } from "./guard.ts";
+ * const headers = new Headers({ accept: ACCEPT_V1 });
+ * ```
+ */
 export const ACCEPT_V1 = "application/json";
 
 // The operations whose spec declares `Accept: application/json;version=2` (../shared/fivetran-openapi.json).
@@ -72,7 +103,16 @@ export interface NormalizedEndpoint {
   legacy: boolean;
 }
 
-/** The longest endpoint accepted (path and query); Fivetran's longest real ones are a few hundred characters. */
+/**
+ * The longest endpoint accepted (path and query); Fivetran's longest real ones are a few hundred characters.
+ *
+ * @example Check an endpoint's length first
+ * ```ts
+ * import { MAX_ENDPOINT_LENGTH } from "./guard.ts";
+ * const endpoint = "groups?limit=1000";
+ * console.log(endpoint.length <= MAX_ENDPOINT_LENGTH); // true
+ * ```
+ */
 export const MAX_ENDPOINT_LENGTH = 4096;
 
 /** The most characters of a caller's input that an error message repeats. */
@@ -86,6 +126,13 @@ const ECHO = 200;
  * silently drops tabs and newlines, which turned `.\t.` into `..`), `.` and `..` segments however they are
  * spelled (percent-encoded once or twice, `\` or `%5c` as the separator, unicode dots that normalise to `.`),
  * and endpoints longer than {@link MAX_ENDPOINT_LENGTH}.
+ *
+ * @example The renamed path of a legacy endpoint
+ * ```ts
+ * import { normalizeEndpoint } from "./guard.ts";
+ * const { endpoint, legacy } = normalizeEndpoint("/connectors/abc");
+ * console.log(endpoint, legacy); // connections/abc true
+ * ```
  */
 export function normalizeEndpoint(endpoint: unknown): NormalizedEndpoint {
   if (typeof endpoint !== "string") {
@@ -159,7 +206,16 @@ function isDotSegment(segment: string): boolean {
   return plain === "." || plain === "..";
 }
 
-/** The Accept header the operation at `path` (relative, no query) expects. */
+/**
+ * The Accept header the operation at `path` (relative, no query) expects.
+ *
+ * @example The Accept header of a connection read
+ * ```ts
+ * import { acceptFor } from "./guard.ts";
+ * acceptFor("connections/abc"); // "application/json;version=2"
+ * acceptFor("groups"); // "application/json"
+ * ```
+ */
 export function acceptFor(path: string): string {
   const clean = path.replace(/\/+$/, "");
   return V2_PATHS.some((re) => re.test(clean)) ? ACCEPT_V2 : ACCEPT_V1;
@@ -168,6 +224,13 @@ export function acceptFor(path: string): string {
 /**
  * Whether a POST to `path` may be sent again after an answer was lost: actions that only start or test
  * something already there. Creates (and resyncs, runs and rotations, which cost real work) are not.
+ *
+ * @example A sync may be sent again, a create may not
+ * ```ts
+ * import { isIdempotentPost } from "./guard.ts";
+ * isIdempotentPost("connections/abc/sync"); // true
+ * isIdempotentPost("connections"); // false
+ * ```
  */
 export function isIdempotentPost(path: string): boolean {
   return /\/(sync|test|reload|cancel)$/.test(path) ||
@@ -175,7 +238,15 @@ export function isIdempotentPost(path: string): boolean {
     path === "certificates";
 }
 
-/** Joins a base URL and a normalized endpoint, and checks the URL as the parser built it stays under the base. */
+/**
+ * Joins a base URL and a normalized endpoint, and checks the URL as the parser built it stays under the base.
+ *
+ * @example The URL of an endpoint
+ * ```ts
+ * import { joinUrl } from "./guard.ts";
+ * joinUrl(new URL("https://api.fivetran.com/v1/"), "groups").href; // "https://api.fivetran.com/v1/groups"
+ * ```
+ */
 export function joinUrl(base: URL, endpoint: string): URL {
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(`${base.origin}${basePath}/${endpoint}`);
@@ -186,12 +257,29 @@ export function joinUrl(base: URL, endpoint: string): URL {
   return url;
 }
 
-/** The URL `endpoint` (relative to `base`) is sent to, after every check; what the fuzz tests drive. */
+/**
+ * The URL `endpoint` (relative to `base`) is sent to, after every check; what the fuzz tests drive.
+ *
+ * @example Check where an endpoint would go
+ * ```ts
+ * import { guardedUrl } from "./guard.ts";
+ * guardedUrl(new URL("https://api.fivetran.com/v1/"), "groups/g1").href; // "https://api.fivetran.com/v1/groups/g1"
+ * // guardedUrl(base, "../v2/x") throws a TypeError: it would leave the base path
+ * ```
+ */
 export function guardedUrl(base: URL, endpoint: string): URL {
   return joinUrl(base, normalizeEndpoint(endpoint).endpoint);
 }
 
-/** At most {@link ECHO} characters of a caller's input, control characters shown as escapes, on one line. */
+/**
+ * At most {@link ECHO} characters of a caller's input, control characters shown as escapes, on one line.
+ *
+ * @example Quote a caller's input safely
+ * ```ts
+ * import { short } from "./guard.ts";
+ * short("a\tb"); // the tab shown as an escape, on one line
+ * ```
+ */
 export function short(text: string): string {
   const visible = text.slice(0, ECHO).replace(
     // deno-lint-ignore no-control-regex

@@ -35,7 +35,27 @@ export interface RetryNotice {
   message: string;
 }
 
-/** The notice's line, e.g. `GET connections/abc: HTTP 503 ServiceUnavailable; trying again in 0.5 s (retry 1 of 4)`. */
+/**
+ * The notice's line, e.g. `GET connections/abc: HTTP 503 ServiceUnavailable; trying again in 0.5 s (retry 1 of 4)`.
+ *
+ * @example The line of a first retry
+ * ```ts
+ * import { retryMessage } from "./notice.ts";
+ * const line = retryMessage({
+ *   method: "GET",
+ *   path: "groups",
+ *   attempt: 1,
+ *   reason: "HTTP 503 ServiceUnavailable",
+ *   waitMs: 500,
+ *   rateLimited: false,
+ *   first: true,
+ *   requestId: 1,
+ *   elapsedMs: 700,
+ *   rateLimitWaitedMs: 0,
+ * }, { maxRetries: 4, maxRateLimitWait: 900_000, retries: 1 });
+ * console.log(line);
+ * ```
+ */
 export function retryMessage(
   notice: Omit<RetryNotice, "message">,
   limits: { maxRetries: number; maxRateLimitWait: number; retries: number },
@@ -81,6 +101,13 @@ export interface NoticePrinterOptions {
  * A notice handler for people: a request is announced once (its first retry that brings it past
  * `announceAfterMs`), and a rate-limit wait that long each time; at most one line per `quietMs`, the next line
  * saying how many went unprinted meanwhile.
+ *
+ * @example Print a client's retry notices on stderr
+ * ```ts
+ * import { createAtlas } from "../../mod.ts";
+ * import { noticePrinter } from "./notice.ts";
+ * const client = createAtlas({ onRetry: noticePrinter((line) => console.error(line)) });
+ * ```
  */
 export function noticePrinter(
   print: (line: string) => void,
@@ -107,7 +134,16 @@ export function noticePrinter(
   };
 }
 
-/** A duration for people: `0.5 s`, `12 s`, `2 min 5 s`, `1 h 3 min`. */
+/**
+ * A duration for people: `0.5 s`, `12 s`, `2 min 5 s`, `1 h 3 min`.
+ *
+ * @example Durations for people
+ * ```ts
+ * import { duration } from "./notice.ts";
+ * duration(500); // "0.5 s"
+ * duration(125_000); // "2 min 5 s"
+ * ```
+ */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms)) return "forever";
   if (ms < 10_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, "")} s`;

@@ -43,7 +43,15 @@ export type RetryDecision =
   | { retry: true; waitMs: number; rateLimited: boolean }
   | { retry: false; why: "not-retryable" | "unsafe" | "retries" | "rate-limit-wait"; waitedMs?: number };
 
-/** A fresh {@link RetryState}. */
+/**
+ * A fresh {@link RetryState}.
+ *
+ * @example Start a request's count
+ * ```ts
+ * import { newRetryState } from "./retry.ts";
+ * const state = newRetryState(); // { retries: 0, rateLimited: 0, rateLimitWaitMs: 0 }
+ * ```
+ */
 export function newRetryState(): RetryState {
   return { retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
 }
@@ -57,6 +65,17 @@ export function newRetryState(): RetryState {
  * - A 5xx, network error or timeout spends one of `maxRetries`, after a jittered exponential backoff, and only
  *   when the request is safe to repeat (`idempotent`).
  * - Anything else (4xx) is final.
+ *
+ * @example Decide after a 503
+ * ```ts
+ * import { decideRetry, newRetryState } from "./retry.ts";
+ * const policy = { maxRetries: 4, maxRetryAfter: 120, maxRateLimitWait: 900_000, retryDelay: 500, maxRetryDelay: 30_000, random: Math.random };
+ * const decision = decideRetry(policy, newRetryState(), { kind: "http", status: 503, retryAfterMs: undefined }, {
+ *   idempotent: true,
+ *   now: Date.now(),
+ * });
+ * if (decision.retry) console.log(`again in ${decision.waitMs} ms`);
+ * ```
  */
 export function decideRetry(
   policy: RetryPolicy,
@@ -91,6 +110,13 @@ export function decideRetry(
 /**
  * Milliseconds to wait from a `Retry-After` header: delta-seconds or an HTTP date. `undefined` when the
  * header is missing or cannot be read (the caller then falls back to its backoff).
+ *
+ * @example Read a Retry-After of seconds
+ * ```ts
+ * import { parseRetryAfter } from "./retry.ts";
+ * parseRetryAfter("30", Date.now()); // 30000
+ * parseRetryAfter(null, Date.now()); // undefined
+ * ```
  */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
   if (header === null) return undefined;
@@ -102,14 +128,31 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Math.max(0, at - now);
 }
 
-/** Exponential backoff with full jitter: a random wait in [base/2, base * 2^(attempt-1)], capped. */
+/**
+ * Exponential backoff with full jitter: a random wait in [base/2, base * 2^(attempt-1)], capped.
+ *
+ * @example The wait before a third try
+ * ```ts
+ * import { backoff } from "./retry.ts";
+ * const ms = backoff(3, 500, 30_000, Math.random); // from 250 to 2000
+ * ```
+ */
 export function backoff(attempt: number, baseMs: number, capMs: number, random: () => number): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   const floor = Math.min(ceiling, baseMs / 2);
   return Math.round(floor + random() * (ceiling - floor));
 }
 
-/** A sleep that ends early, rejecting, when `signal` aborts. Leaves no timer behind. */
+/**
+ * A sleep that ends early, rejecting, when `signal` aborts. Leaves no timer behind.
+ *
+ * @example A wait that Ctrl-C ends
+ * ```ts
+ * import { abortableSleep } from "./retry.ts";
+ * const controller = new AbortController();
+ * await abortableSleep(10, controller.signal);
+ * ```
+ */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -18,7 +18,7 @@ import {
   type NormalizedEndpoint,
   normalizeEndpoint,
 } from "./guard.ts";
-import { type AtlasLogEntry, attemptEntry } from "./log_entry.ts";
+import { type AtlasLogEntry, attemptEntry, type AttemptLine } from "./log_entry.ts";
 import type { RateLimitPacer } from "./pacer.ts";
 import { duration, retryMessage, type RetryNotice } from "./notice.ts";
 import {
@@ -136,7 +136,28 @@ interface Failed {
   final: ErrorFields;
 }
 
-/** Builds the request pipeline from resolved settings. */
+/**
+ * Builds the request pipeline from resolved settings.
+ *
+ * @example A request pipeline without pacing or logging
+ * ```ts
+ * import { createSender } from "./send.ts";
+ * const sender = createSender({
+ *   base: new URL("https://api.fivetran.com/v1/"),
+ *   authorization: `Basic ${btoa("key:secret")}`,
+ *   secrets: ["key", "secret"],
+ *   fetch: globalThis.fetch,
+ *   userAgent: "example/1.0",
+ *   maxResponseBytes: 1024 * 1024,
+ *   timeout: 30_000,
+ *   deadline: Infinity,
+ *   retry: { maxRetries: 2, maxRetryAfter: 120, maxRateLimitWait: 60_000, retryDelay: 500, maxRetryDelay: 5_000, random: Math.random },
+ *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+ *   now: Date.now,
+ * });
+ * const { data } = await sender.send("GET", "account/info");
+ * ```
+ */
 export function createSender(settings: SenderSettings): Sender {
   const { base, secrets, pacer, sleep, now, retry } = settings;
   const log = (entry: AtlasLogEntry) => settings.logger?.({ ...entry, message: scrubText(entry.message, secrets) });
@@ -160,10 +181,11 @@ export function createSender(settings: SenderSettings): Sender {
     const url = joinUrl(base, where.endpoint);
     const body = bodyFor(method, payload);
     const { signal, idempotent = method !== "POST" || isIdempotentPost(where.path) } = options;
+    // The client's own timeout and deadline were checked when it was made; only a request's overrides are new.
     const timeout = options.timeout ?? settings.timeout;
-    checkNumber("timeout", timeout, 1, 3_600_000);
+    if (timeout !== settings.timeout) checkOption("timeout", timeout);
     const deadline = options.deadline ?? settings.deadline;
-    checkNumber("deadline", deadline, 1, Infinity);
+    if (deadline !== settings.deadline) checkOption("deadline", deadline);
     // What an error answer may echo of this request's own secrets (a password in a config) is scrubbed too.
     const scrub = body === undefined ? secrets : [...secrets, ...payloadSecrets(payload)];
     const begun = now();
@@ -183,7 +205,8 @@ export function createSender(settings: SenderSettings): Sender {
       payloadNote: body === undefined ? "" : ` payload=${JSON.stringify(maskSecrets(payload ?? {}))}`,
       id: ++requests,
       state: newRetryState(),
-      log: (entry) => log({ ...entry, message: scrubText(entry.message, scrub) }),
+      // `scrub` holds the client's secrets too: one pass, not the client's log() scrubbing them again.
+      log: (entry) => settings.logger?.({ ...entry, message: scrubText(entry.message, scrub) }),
       fail: (init, attempts) =>
         new AtlasError({
           ...init,
@@ -255,7 +278,7 @@ export function createSender(settings: SenderSettings): Sender {
     const status = response.status;
     const duration = now() - started;
     if (status >= 200 && status < 300) {
-      req.log(attemptEntry("info", method, where.endpoint, status, duration, n, req.payloadNote));
+      logAttempt(req, "info", { status, durationMs: duration, attempt: n, extra: req.payloadNote });
       const read = readSuccess(text, {
         contentType: response.headers.get("content-type"),
         status,
@@ -267,7 +290,7 @@ export function createSender(settings: SenderSettings): Sender {
     const { code, message } = readError(text, response);
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
     const level = status >= 500 || status === 429 ? "warn" : "error";
-    req.log(attemptEntry(level, method, where.endpoint, status, duration, n, ` ${code}`));
+    logAttempt(req, level, { status, durationMs: duration, attempt: n, extra: ` ${code}` });
     return {
       failed: {
         failure: { kind: "http", status, retryAfterMs },
@@ -285,9 +308,8 @@ export function createSender(settings: SenderSettings): Sender {
 
   /** An attempt that got no usable answer: a network failure or timeout to judge, or an error to throw now. */
   function unanswered(req: PreparedRequest, n: number, error: unknown, duration: number, timeout: number): Failed {
-    const { method, where } = req;
     if (error instanceof ResponseTooLarge) {
-      req.log(attemptEntry("error", method, where.endpoint, error.response.status, duration, n, "too large"));
+      logAttempt(req, "error", { status: error.response.status, durationMs: duration, attempt: n, extra: "too large" });
       throw req.fail({
         kind: "invalid-response",
         status: error.response.status,
@@ -300,14 +322,15 @@ export function createSender(settings: SenderSettings): Sender {
     // A missing --allow-net is the caller's to fix, not a network failure to retry.
     if (isPermissionError(error)) throw error;
     if (req.signal?.aborted) {
-      req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, "aborted"));
+      logAttempt(req, "warn", { status: 0, durationMs: duration, attempt: n, extra: "aborted" });
       throw req.fail(
         { kind: "aborted", status: 0, code: "Aborted", fivetranMessage: "Request aborted", cause: error },
         n,
       );
     }
     const timedOut = isTimeout(error);
-    req.log(attemptEntry("warn", method, where.endpoint, 0, duration, n, timedOut ? "timeout" : "network error"));
+    const extra = timedOut ? "timeout" : "network error";
+    logAttempt(req, "warn", { status: 0, durationMs: duration, attempt: n, extra });
     const description = timedOut ? `No complete answer within ${timeout} ms` : describeNetworkError(error, req.url);
     return {
       failure: { kind: timedOut ? "timeout" : "network" },
@@ -367,6 +390,15 @@ export function createSender(settings: SenderSettings): Sender {
   return { baseUrl: base.href.replace(/\/$/, ""), send, target, log };
 }
 
+/** Logs one attempt of `req`. */
+function logAttempt(
+  req: PreparedRequest,
+  level: AtlasLogEntry["level"],
+  line: Omit<AttemptLine, "method" | "path">,
+): void {
+  req.log(attemptEntry(level, { method: req.method, path: req.where.endpoint, ...line }));
+}
+
 /** The error of a request whose overall deadline passed. */
 function pastDeadline(deadline: number, attempts: number, last: string, final?: ErrorFields): ErrorFields {
   return {
@@ -409,8 +441,45 @@ function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): Abor
   return AbortSignal.any([a, b]);
 }
 
-/** Throws unless `value` is a number from `min` to `max` (an integer when `integer`); `max` may be `Infinity`. */
-export function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
+/** A numeric option's range: `min` to `max` (`max` may be `Infinity`), whole numbers only when `integer`. */
+export interface OptionRange {
+  /** The least value. */
+  min: number;
+  /** The greatest value; `Infinity` for none. */
+  max: number;
+  /**
+   * Whether only whole numbers will do.
+   *
+   * @default {false}
+   */
+  integer?: boolean;
+}
+
+/** The range of each numeric option of a client, checked when it is made and when a request overrides one. */
+export const OPTION_RANGES = {
+  timeout: { min: 1, max: 3_600_000 },
+  deadline: { min: 1, max: Infinity },
+  maxResponseBytes: { min: 1, max: 2 ** 31, integer: true },
+  maxRetries: { min: 0, max: 100, integer: true },
+  maxRateLimitWait: { min: 0, max: Infinity },
+  maxRetryAfter: { min: 0, max: 86_400 },
+  retryDelay: { min: 0, max: 3_600_000 },
+  maxRetryDelay: { min: 0, max: 3_600_000 },
+} as const satisfies Record<string, OptionRange>;
+
+/**
+ * Throws unless `value` is in the range {@link OPTION_RANGES} gives the option `name`: a `TypeError` for what is
+ * not a number (or an infinity the range does not allow), a `RangeError` for a number outside it.
+ *
+ * @example Check an option
+ * ```ts
+ * import { checkOption } from "./send.ts";
+ * checkOption("timeout", 30_000); // passes
+ * // checkOption("maxRetries", 1.5) throws a RangeError: an integer from 0 to 100 is expected
+ * ```
+ */
+export function checkOption(name: keyof typeof OPTION_RANGES, value: number): void {
+  const { min, max, integer = false }: OptionRange = OPTION_RANGES[name];
   if (typeof value !== "number") {
     throw new TypeError(`Expected ${name} to be a number, got ${typeof value}`);
   }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { firstLine } from "../_text.ts";
 import type { HttpMethod } from "./errors.ts";
 
 /** What every attempt of a client shares. */
@@ -45,7 +46,27 @@ export interface Answer {
   text: string;
 }
 
-/** Sends one attempt and reads the whole answer; rejects on a network failure, timeout or abort. */
+/**
+ * Sends one attempt and reads the whole answer; rejects on a network failure, timeout or abort.
+ *
+ * @example One GET, read in full
+ * ```ts
+ * import { sendAttempt } from "./transport.ts";
+ * const { response, text } = await sendAttempt(
+ *   { fetch: globalThis.fetch, authorization: `Basic ${btoa("key:secret")}`, userAgent: "example/1.0", maxResponseBytes: 1 << 20 },
+ *   {
+ *     method: "GET",
+ *     url: new URL("https://api.fivetran.com/v1/groups"),
+ *     body: undefined,
+ *     accept: "application/json",
+ *     timeout: 30_000,
+ *     signal: undefined,
+ *     idempotent: true,
+ *   },
+ * );
+ * console.log(response.status, text.length);
+ * ```
+ */
 export async function sendAttempt(settings: TransportSettings, attempt: AttemptInit): Promise<Answer> {
   const { method, url, body, accept, timeout, signal, idempotent } = attempt;
   // Deno's fetch silently sends a request again when a reused keep-alive connection closes before the
@@ -85,7 +106,16 @@ export async function sendAttempt(settings: TransportSettings, attempt: AttemptI
   }
 }
 
-/** An answer whose body is longer than `maxResponseBytes`: not read further, and not retried. */
+/**
+ * An answer whose body is longer than `maxResponseBytes`: not read further, and not retried.
+ *
+ * @example Tell a refused answer from a network failure
+ * ```ts
+ * import { ResponseTooLarge } from "./transport.ts";
+ * declare const error: unknown;
+ * if (error instanceof ResponseTooLarge) console.log(`more than ${error.limit} bytes`);
+ * ```
+ */
 export class ResponseTooLarge extends Error {
   /**
    * Creates the error.
@@ -131,14 +161,32 @@ async function readCapped(response: Response, limit: number): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-/** Whether a failed attempt failed because its time ran out. */
+/**
+ * Whether a failed attempt failed because its time ran out.
+ *
+ * @example Name a failed attempt
+ * ```ts
+ * import { isTimeout } from "./transport.ts";
+ * declare const error: unknown;
+ * console.log(isTimeout(error) ? "timeout" : "network error");
+ * ```
+ */
 export function isTimeout(error: unknown): boolean {
   return error instanceof TimeoutMarker ||
     (error as { name?: string })?.name === "TimeoutError" ||
     (error as Error)?.cause instanceof TimeoutMarker;
 }
 
-/** Whether a failed attempt failed for a missing permission (`--allow-net`): the caller's to fix. */
+/**
+ * Whether a failed attempt failed for a missing permission (`--allow-net`): the caller's to fix.
+ *
+ * @example A missing --allow-net is not retried
+ * ```ts
+ * import { isPermissionError } from "./transport.ts";
+ * declare const error: unknown;
+ * if (isPermissionError(error)) throw error;
+ * ```
+ */
 export function isPermissionError(error: unknown): boolean {
   return error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied;
 }
@@ -146,6 +194,13 @@ export function isPermissionError(error: unknown): boolean {
 /**
  * One line describing a network failure, naming the host and the cause Deno's `fetch failed` hides in its
  * `cause`: connection refused, DNS failure, TLS, a reset or a connection closed before the answer.
+ *
+ * @example Say why a request got no answer
+ * ```ts
+ * import { describeNetworkError } from "./transport.ts";
+ * declare const error: unknown;
+ * console.error(describeNetworkError(error, new URL("https://api.fivetran.com/v1/groups")));
+ * ```
  */
 export function describeNetworkError(error: unknown, url: URL): string {
   const texts: string[] = [];
@@ -154,7 +209,7 @@ export function describeNetworkError(error: unknown, url: URL): string {
     e = (e as { cause?: unknown }).cause;
   }
   const all = texts.join(" | ");
-  const detail = firstLine(texts.at(-1) ?? "").replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
+  const detail = firstLine(texts.at(-1) ?? "", 200).replace(/^.*\): /, "").replace(/^error sending request.*?: /, "");
   const cause = /connection refused/i.test(all)
     ? "connection refused (nothing listens on that port?)"
     : /dns error|failed to lookup|name or service not known|nodename nor servname|no such host/i.test(all)
@@ -182,8 +237,4 @@ class TimeoutMarker extends Error {
     super("Timed out");
     this.name = "TimeoutError";
   }
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].slice(0, 200);
 }

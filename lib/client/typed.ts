@@ -9,7 +9,7 @@
  */
 import type { components, operations, paths } from "../spec/generated/openapi.d.ts";
 import { type Atlas, type AtlasOptions, createAtlas, type RequestOptions } from "./client.ts";
-import type { Envelope } from "./envelope.ts";
+import { type Envelope, isRecord } from "./envelope.ts";
 import { AtlasError, type HttpMethod } from "./errors.ts";
 import { OPERATIONS } from "../spec/generated/operations.ts";
 
@@ -331,8 +331,4 @@ export function isOperationError<K extends OperationKey>(
 
 function declaredErrors(method: string, path: string): readonly number[] {
   return OPERATIONS[`${method.toUpperCase()} ${path}`]?.errors ?? [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

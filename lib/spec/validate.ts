@@ -16,6 +16,7 @@
  * @module
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "npm:ajv@^8.17.1";
+import { isRecord } from "../client/envelope.ts";
 import { isSecretKey } from "../mask.ts";
 
 /** Which kind of service: connections (773 services in the definition) or destinations (37). */
@@ -179,7 +180,7 @@ export async function configProblems(
   const { partial = false, allowReadOnly = false, schemaName } = options;
   const services = await load(kind);
   const entry = Object.hasOwn(services, service) ? services[service] : undefined;
-  if (entry && schemaName !== undefined && isPlainObject(body.config ?? {})) {
+  if (entry && schemaName !== undefined && isRecord(body.config ?? {})) {
     const config = { ...(body.config ?? {}) as Record<string, unknown> };
     const required: string[] = entry.config.required ?? [];
     const field = ["schema_prefix", "schema"].find((f) => required.includes(f));
@@ -292,8 +293,7 @@ function lenient(node: Schema, how: { partial: boolean; extra: string[] }, depth
 function describe(field: string, errors: ErrorObject[], value: unknown, service: string): string[] {
   const lines: string[] = [];
   for (const e of errors) {
-    const at = [field, ...e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))]
-      .join(".");
+    const at = [field, ...pointerParts(e.instancePath)].join(".");
     switch (e.keyword) {
       case "additionalProperties": {
         const name = String(e.params.additionalProperty);
@@ -331,19 +331,18 @@ function describe(field: string, errors: ErrorObject[], value: unknown, service:
   return lines;
 }
 
-function isPlainObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** The keys a JSON pointer (`/config/a~1b`) names, unescaped (`config`, `a/b`). */
+function pointerParts(pointer: string): string[] {
+  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
 function pick(value: unknown, pointer: string): unknown {
   let v = value;
-  for (const part of pointer.split("/").slice(1)) {
-    v = (v as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
+  for (const part of pointerParts(pointer)) v = (v as Record<string, unknown> | undefined)?.[part];
   return v;
 }
 
