@@ -115,3 +115,32 @@ Deno.test("typed POST /v1/connections stops a config that does not fit its servi
   assert.equal(sent.code, "Success");
   assert.equal(sb.journal().filter((e) => e.method === "POST").length, 1);
 });
+
+Deno.test("typed PATCH of a connection reads its service, then stops a config that does not fit it before sending", async () => {
+  await using sb = await sandbox();
+  const api = typedOn(sb);
+  const connectionId = DEMO.renamedConnectionId; // postgres
+  const path = { connectionId };
+  const error = await rejection(() =>
+    // deno-lint-ignore no-explicit-any
+    api.PATCH("/v1/connections/{connectionId}", { params: { path }, body: { config: { prot: 5433 } as any } })
+  );
+  assert.ok(error instanceof ConfigValidationError, String(error));
+  assert.deepEqual(error.problems, ["config.prot: not a field of postgres's config (did you mean port?)"]);
+  assert.deepEqual(sb.journal().filter((e) => e.method === "PATCH"), [], "nothing was changed");
+  // A body without config needs no read; one that fits is sent; validate: false sends unchecked.
+  const gets = () => sb.journal().filter((e) => e.method === "GET").length;
+  const read = gets();
+  await api.PATCH("/v1/connections/{connectionId}", { params: { path }, body: { paused: true } });
+  assert.equal(gets(), read, "an update without a config reads nothing first");
+  // (The spec types an update's config as no service's in particular: any value is a type error there.)
+  // deno-lint-ignore no-explicit-any
+  await api.PATCH("/v1/connections/{connectionId}", { params: { path }, body: { config: { port: 5433 } as any } });
+  await api.PATCH("/v1/connections/{connectionId}", {
+    params: { path },
+    // deno-lint-ignore no-explicit-any
+    body: { config: { prot: 5433 } as any },
+    validate: false,
+  }).catch(() => {});
+  assert.equal(sb.journal().filter((e) => e.method === "PATCH").length, 3);
+});

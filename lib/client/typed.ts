@@ -61,8 +61,10 @@ export type ParamsOf<O> =
 /** Options of a typed call, besides its parameters and body. */
 export interface TypedCallOptions extends RequestOptions {
   /**
-   * Whether a create's `config` (POST /v1/connections, POST /v1/destinations) is checked against its service's
-   * schema before it is sent; a config that fails rejects with a `ConfigValidationError` and nothing is sent.
+   * Whether the `config` of a create or update of a connection or destination (POST /v1/connections,
+   * POST /v1/destinations, PATCH of either) is checked against its service's schema before it is sent; a config
+   * that fails rejects with a `ConfigValidationError` and nothing is sent. An update's service is read first (one
+   * GET), since its body does not name it.
    *
    * @default {true}
    */
@@ -240,15 +242,43 @@ const CREATES: Record<string, "connection" | "destination"> = {
   "POST /v1/destinations": "destination",
 };
 
+const UPDATES: Record<string, "connection" | "destination"> = {
+  "PATCH /v1/connections/{connectionId}": "connection",
+  "PATCH /v1/destinations/{destinationId}": "destination",
+};
+
 async function send(client: Atlas, method: HttpMethod, path: string, init: AnyInit = {}): Promise<unknown> {
   const { params, body, validate = true, ...options } = init;
   const endpoint = endpointOf(path, params);
-  const kind = CREATES[`${method} ${path}`];
-  if (validate && kind && isRecord(body) && typeof body.service === "string") {
-    const { checkServiceConfig } = await import("../spec/validate.ts");
-    await checkServiceConfig(kind, body as { service: string });
-  }
+  if (validate && isRecord(body)) await checkConfigOf(client, `${method} ${path}`, endpoint, body, options);
   return client.request(method, endpoint, body, options);
+}
+
+/**
+ * Checks the config a create or update sends against its service's schema. A create names its service; an update
+ * does not, so its service is read first (one GET, only when the update carries a `config` or `auth`).
+ */
+async function checkConfigOf(
+  client: Atlas,
+  operation: string,
+  endpoint: string,
+  body: Record<string, unknown>,
+  options: TypedCallOptions,
+): Promise<void> {
+  const created = CREATES[operation];
+  const updated = UPDATES[operation];
+  if (created && typeof body.service === "string") {
+    const { checkServiceConfig } = await import("../spec/validate.ts");
+    await checkServiceConfig(created, body as { service: string });
+  } else if (updated && (body.config !== undefined || body.auth !== undefined)) {
+    const current = await client.request<{ service?: unknown }>("GET", endpoint, undefined, {
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const service = current.data?.service;
+    if (typeof service !== "string") return;
+    const { checkServiceConfig } = await import("../spec/validate.ts");
+    await checkServiceConfig(updated, { service, config: body.config, auth: body.auth }, { partial: true });
+  }
 }
 
 /**
