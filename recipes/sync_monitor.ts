@@ -14,6 +14,7 @@
  * @module
  */
 import { AtlasError } from "../lib/client/errors.ts";
+import { isLoopback } from "../lib/config.ts";
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { isTransient, readState, SETUP_STATES, SYNC_STATES, type SyncState } from "../lib/sync_wait.ts";
@@ -46,12 +47,6 @@ export interface Snapshot {
   failed_since_start: { id: string; service?: string; failed_at: string }[];
   rescheduled_since_start: { id: string; service?: string; rescheduled_for?: string | null }[];
   budget: { limit?: number; remaining?: number };
-}
-
-function isLoopback(baseUrl: string): boolean {
-  const host = new URL(baseUrl).hostname;
-  // The whole name: 127.0.0.1.example.com is another machine, whose account the 15 s floor protects.
-  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function clock(seconds: number): string {
@@ -218,7 +213,7 @@ export const main = defineRecipe({
     if (until !== undefined && until !== "idle") throw new UsageError(`Expected --until idle, got '${until}'`);
     if (until && ctx.flags.once) throw new UsageError("Expected one of --once or --until, got both");
     const client = ctx.client; // made first: missing credentials end the run before anything is printed
-    const loopback = isLoopback(client.baseUrl);
+    const loopback = isLoopback(new URL(client.baseUrl).hostname);
     const min = loopback ? 0.05 : 15;
     const raw = ctx.string("interval");
     const interval = raw === undefined ? 30 : Number(raw);
