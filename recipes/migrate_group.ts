@@ -28,6 +28,7 @@ import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
 import { planSchemaFile, type SchemaFile } from "../lib/schema_file.ts";
 import { checkListedIds } from "./_api_id.ts";
+import { isLostAnswer } from "./_lost_create.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -269,7 +270,7 @@ export const main = defineRecipe({
           const body = createBody(s.detail, { groupId: to, config: s.config!, paused });
           id = (await client.request<{ id?: string }>("POST", "connections", body, { signal })).data?.id;
         } catch (error) {
-          if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
+          if (isLostAnswer(error)) {
             throw new Error(
               `${error.message} (no clear answer: the copy may exist; a rerun finds it, never doubles it)`,
             );

@@ -17,6 +17,7 @@ import { AtlasError } from "../lib/client/errors.ts";
 import { isLoopback } from "../lib/config.ts";
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
+import { formatDuration } from "../lib/progress.ts";
 import { isTransient, readState, SETUP_STATES, SYNC_STATES, type SyncState } from "../lib/sync_wait.ts";
 
 interface Listed extends SyncState {
@@ -47,13 +48,6 @@ export interface Snapshot {
   failed_since_start: { id: string; service?: string; failed_at: string }[];
   rescheduled_since_start: { id: string; service?: string; rescheduled_for?: string | null }[];
   budget: { limit?: number; remaining?: number };
-}
-
-function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${h > 0 ? `${h}:${String(m).padStart(2, "0")}` : m}:${String(s % 60).padStart(2, "0")}`;
 }
 
 function observe(memory: Memory, listed: Listed[], now: number, budget: Snapshot["budget"]): Snapshot {
@@ -137,7 +131,9 @@ function view(s: Snapshot, scope: string, interval: number): string[] {
     "",
     `Syncing now (${s.syncing.length}):`,
     ...s.syncing.slice(0, 20).map((c) =>
-      `  ${c.id.padEnd(24)} ${(c.service ?? "").padEnd(20)} ${c.at_least ? "≥" : " "}${clock(c.seconds)}`
+      `  ${c.id.padEnd(24)} ${(c.service ?? "").padEnd(20)} ${c.at_least ? "≥" : " "}${
+        formatDuration(c.seconds * 1000)
+      }`
     ),
     ...(s.syncing.length > 20 ? [`  ... ${s.syncing.length - 20} more`] : []),
     "",
