@@ -213,8 +213,22 @@ export function baseUrlFromEnv(): string {
   return checkBaseUrl(value || DEFAULT_BASE_URL);
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/**
+ * Whether a host name is this machine: `localhost`, `::1` (bracketed or not, as in a URL's `hostname`) or an
+ * address `127.x.y.z`. The whole name must match: `127.0.0.1.nip.io` is another machine.
+ *
+ * @param host A host name, e.g. `new URL(baseUrl).hostname`, or an address to listen on.
+ * @returns `true` for a loopback host.
+ *
+ * @example Tell the sandbox from a real account
+ * ```ts
+ * import { isLoopback } from "./config.ts";
+ * console.log(isLoopback(new URL("http://127.0.0.1:8787/v1").hostname)); // true
+ * console.log(isLoopback("127.0.0.1.nip.io")); // false
+ * ```
+ */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function readConfigFile(

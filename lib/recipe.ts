@@ -21,6 +21,7 @@ import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
 import { firstLine } from "./_text.ts";
+import { type Column, renderTable } from "./table.ts";
 
 /**
  * Exit code: done.
@@ -185,6 +186,11 @@ export interface RecipeContext {
   addSecrets(...secrets: (string | undefined)[]): void;
   /** Asks for consent to a destructive action: `--yes`, or a terminal prompt; otherwise a {@link UsageError}. */
   confirm(question: string): Promise<void>;
+  /**
+   * Prints rows as a table ({@link renderTable}), its header coloured as stdout is and fitted to the terminal's
+   * width ({@link Output.width}; full width in `--json` or when stdout is not a terminal).
+   */
+  table<T>(rows: readonly T[], columns: readonly Column<T>[]): void;
   /** Prints `Call:`, sends (or, in `--dry-run`, only prints) the request, prints `Response:`; returns the envelope. */
   call<T = unknown>(method: HttpMethod, endpoint: string, payload?: unknown): Promise<Envelope<T>>;
 }
@@ -477,6 +483,9 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           return dryRun ? dryClient : realClient();
         },
         out,
+        table<T>(rows: readonly T[], columns: readonly Column<T>[]) {
+          out.line(renderTable(rows, columns, { colour: out.colour, maxWidth: out.width }));
+        },
         log: theLog,
         dryRun,
         json,

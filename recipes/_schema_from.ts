@@ -11,7 +11,6 @@ import {
   type SchemaPlan,
 } from "../lib/schema_file.ts";
 import { readSmallTextFile } from "../lib/_read_file.ts";
-import { renderTable } from "../lib/table.ts";
 import { schemaConfigOf } from "./_schema_answer.ts";
 
 function show(value: unknown): string {
@@ -55,12 +54,12 @@ export async function applySchemaFile(ctx: RecipeContext, connectionId: string, 
     if (ctx.json) ctx.out.json({ connection_id: connectionId, dry_run: ctx.dryRun, changes: [], requests: 0 });
     return 0;
   }
-  ctx.out.line(renderTable(plan.changes, [
+  ctx.table(plan.changes, [
     { header: "Object", value: (c: SchemaChange) => c.object },
     { header: "Setting", value: (c) => c.setting },
     { header: "Live", value: (c) => show(c.live) },
     { header: "File", value: (c) => show(c.wanted) },
-  ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+  ]);
   const summary = `${plan.changes.length} change${
     plan.changes.length === 1 ? "" : "s"
   } in ${plan.schemaPatches.length} schema${plan.schemaPatches.length === 1 ? "" : "s"}${

@@ -1,5 +1,6 @@
 // Private helpers shared by the recipes: account roles and create fields (user, team), the poll-interval floor, the
 // config check before a create or update.
+import { isLoopback } from "../lib/config.ts";
 import { type RecipeContext, UsageError } from "../lib/recipe.ts";
 import type { ConfigCheckOptions, ServiceKind } from "../lib/spec/validate.ts";
 
@@ -118,7 +119,7 @@ export const LOOPBACK_POLL_FLOOR_SECONDS = 0.01;
 export function checkPollFloor(ctx: RecipeContext, seconds: number): void {
   if (seconds >= POLL_FLOOR_SECONDS) return;
   const url = new URL(ctx.client.baseUrl);
-  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+  const loopback = isLoopback(url.hostname);
   if (loopback && seconds >= LOOPBACK_POLL_FLOOR_SECONDS) return;
   throw new UsageError(
     loopback

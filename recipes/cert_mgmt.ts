@@ -16,7 +16,6 @@ import { AtlasError } from "../lib/client/errors.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import type { Colour } from "../lib/output.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 import type { Connection as ConnectionAnswer, Read, SetupTestResult } from "../lib/spec/types.ts";
 import type { DataOf, OperationOf } from "../lib/client/typed.ts";
 
@@ -92,12 +91,12 @@ export const main = defineRecipe({
       } in group ${groupId}, ${broken.length} broken`,
     );
     if (broken.length > 0) {
-      ctx.out.line(renderTable(broken, [
+      ctx.table(broken, [
         { header: "ID", value: (c) => c.id },
         { header: "Service", value: (c) => c.service },
         { header: "Schema", value: (c) => c.schema },
         { header: "Setup state", value: (c) => c.status?.setup_state },
-      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+      ]);
     }
 
     if (ctx.dryRun) {

@@ -14,7 +14,6 @@
 import { BULK_FLAGS, bulkExitCode, bulkFlags, formatBulkSummary, runBulk, summaryJson } from "../lib/bulk.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import { SETUP_STATES, stateField, SYNC_STATES, UPDATE_STATES } from "../lib/sync_wait.ts";
-import { renderTable } from "../lib/table.ts";
 import type { Connection as ConnectionAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
 
 type Connection = Read<ConnectionAnswer> & { id: string };
@@ -118,7 +117,7 @@ export const main = defineRecipe({
         ...(code !== 0 ? { groups: summaryJson(summary) } : {}),
       });
     } else if (found.length > 0) {
-      ctx.out.line(renderTable(found, [
+      ctx.table(found, [
         { header: "ID", value: (c) => c.id },
         { header: "Group", value: (c) => names.get(c.group_id ?? "") ?? c.group_id },
         { header: "Service", value: (c) => c.service },
@@ -128,7 +127,7 @@ export const main = defineRecipe({
         { header: "Update state", value: (c) => c.status?.update_state },
         { header: "Last success", value: (c) => c.succeeded_at ?? "never" },
         { header: "Last failure", value: (c) => c.failed_at ?? "never" },
-      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+      ]);
     }
     if (!ctx.json) ctx.out.detail(headline);
     else ctx.out.progress(headline);

@@ -21,7 +21,6 @@ import { AtlasError, type HttpMethod } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 import { isLostAnswer, lookUpLostCreate, lostHow } from "./_lost_create.ts";
@@ -270,12 +269,12 @@ export const main = defineRecipe({
       detail: r.detail ?? r.reason ?? "",
     }));
     if (!ctx.json) {
-      ctx.out.line(renderTable(rows, [
+      ctx.table(rows, [
         { header: "Group", value: (r) => r.group_id },
         { header: "Status", value: (r) => r.status },
         { header: "Connection ID", value: (r) => r.connection_id },
         { header: "Detail", value: (r) => r.detail },
-      ], { maxWidth: ctx.out.width }));
+      ]);
     }
     return reportBulk(ctx, summary, {
       noun: "group",

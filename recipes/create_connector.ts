@@ -17,7 +17,6 @@ import { defineRecipe, Interrupted, runMain, UsageError } from "../lib/recipe.ts
 import type { RecipeContext } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import { scrubText, secretValues } from "../lib/mask.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import { curlCheck, isLostAnswer, lostHow } from "./_lost_create.ts";
 
@@ -345,12 +344,12 @@ function report(ctx: RecipeContext, groupId: string, service: string, field: Sch
     ctx.out.json({ group_id: groupId, service, schema_field: `config.${field}`, dry_run: ctx.dryRun, results });
     return;
   }
-  ctx.out.line(renderTable(results, [
+  ctx.table(results, [
     { header: "Schema", value: (r) => r.schema },
     { header: "Status", value: (r) => r.status },
     { header: "Connection ID", value: (r) => r.id ?? "" },
     { header: "Detail", value: (r) => r.detail ?? "" },
-  ], { maxWidth: ctx.out.width }));
+  ]);
   const summary = ctx.dryRun
     ? `Dry run: ${
       results.filter((r) => r.status === "dry-run").length

@@ -12,7 +12,6 @@
  */
 import { defineRecipe, runMain } from "../lib/recipe.ts";
 import { AtlasError } from "../lib/client/errors.ts";
-import { renderTable } from "../lib/table.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
 type Connection = Read<ConnectionAnswer>;
@@ -62,7 +61,7 @@ export const main = defineRecipe({
     };
     if (!ctx.json) {
       ctx.out.detail("About to delete:");
-      ctx.out.line(renderTable([row], [
+      ctx.table([row], [
         { header: "ID", value: (r) => r.id },
         { header: "Service", value: (r) => r.service },
         { header: "Schema", value: (r) => r.schema },
@@ -71,7 +70,7 @@ export const main = defineRecipe({
         { header: "Sync", value: (r) => r.sync },
         { header: "Paused", value: (r) => r.paused },
         { header: "Last success", value: (r) => r.last_success },
-      ], { maxWidth: ctx.out.width }));
+      ]);
     }
     await ctx.confirm(`Delete ${what}?`);
     let note = "";

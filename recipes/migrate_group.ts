@@ -27,8 +27,8 @@ import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { SchemaConfigData } from "../lib/schema_config.ts";
 import { planSchemaFile, type SchemaFile } from "../lib/schema_file.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkListedIds } from "./_api_id.ts";
+import { isLostAnswer } from "./_lost_create.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -197,13 +197,13 @@ export const main = defineRecipe({
         : s.missing.length
         ? `needs secrets: ${s.missing.join(", ")}`
         : `create${paused ? " paused" : ""}`;
-    ctx.out.line(renderTable(sources, [
+    ctx.table(sources, [
       { header: "Connection", value: (s) => s.id },
       { header: "Service", value: (s) => s.service },
       { header: "Schema", value: (s) => s.schema },
       { header: "Secrets", value: (s) => (s.masked.length ? s.masked.join(", ") : "-") },
       { header: "Plan", value: action },
-    ], { colour: ctx.out.colour }));
+    ]);
     const toCreate = sources.filter((s) => !s.existing);
     const already = sources.length - toCreate.length;
     ctx.out.detail(
@@ -270,7 +270,7 @@ export const main = defineRecipe({
           const body = createBody(s.detail, { groupId: to, config: s.config!, paused });
           id = (await client.request<{ id?: string }>("POST", "connections", body, { signal })).data?.id;
         } catch (error) {
-          if (error instanceof AtlasError && (error.status === 0 || error.status >= 500)) {
+          if (isLostAnswer(error)) {
             throw new Error(
               `${error.message} (no clear answer: the copy may exist; a rerun finds it, never doubles it)`,
             );

@@ -22,7 +22,6 @@ import type { Envelope } from "../lib/client/envelope.ts";
 import { maskSecrets, secretValues } from "../lib/mask.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 import type { Destination as DestinationAnswer, Group as GroupAnswer, Read } from "../lib/spec/types.ts";
-import { renderTable } from "../lib/table.ts";
 import { curlCheck, isLostAnswer, lookUpLostCreate, settleLostCreate } from "./_lost_create.ts";
 
 /** Fields of the spec's create_destination request (NewDestinationRequest), plus `config`. */
@@ -212,13 +211,13 @@ export const main = defineRecipe({
       ctx.out.json({ group, destination });
       return 0;
     }
-    ctx.out.line(renderTable([destination], [
+    ctx.table([destination], [
       { header: "Group", value: () => `${group.name ?? ""} (${groupId})` },
       { header: "Service", value: (d) => d.service },
       { header: "Region", value: (d) => d.region },
       { header: "Time zone", value: (d) => d.time_zone_offset },
       { header: "Setup status", value: (d) => d.setup_status },
-    ], { maxWidth: ctx.out.width }));
+    ]);
     for (const t of destination.setup_tests ?? []) {
       ctx.out.detail(`Setup test: ${t.title} — ${t.status}${t.message ? ` (${t.message})` : ""}`);
     }

@@ -15,7 +15,6 @@ import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { maskSecrets } from "../lib/mask.ts";
-import { renderTable } from "../lib/table.ts";
 import type { Read, Webhook as WebhookAnswer } from "../lib/spec/types.ts";
 import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
 
@@ -105,14 +104,14 @@ export const main = defineRecipe({
       return 0;
     }
     ctx.out.detail(`Created webhook ${webhook.id ?? "(no id returned)"} for group ${groupId}`);
-    ctx.out.line(renderTable([webhook], [
+    ctx.table([webhook], [
       { header: "ID", value: (w) => w.id },
       { header: "Group", value: (w) => w.group_id ?? groupId },
       { header: "URL", value: (w) => w.url },
       { header: "Events", value: (w) => (w.events ?? []).join(", ") },
       { header: "Active", value: (w) => w.active },
       { header: "Signed", value: () => (secret === undefined ? "no" : "yes") },
-    ], { maxWidth: ctx.out.width }));
+    ]);
     return 0;
   },
 });

@@ -13,7 +13,6 @@
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
 import type { Read, Team as TeamAnswer } from "../lib/spec/types.ts";
 import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
@@ -80,12 +79,12 @@ export const main = defineRecipe({
       return 0;
     }
     ctx.out.detail(`Created team ${created.name ?? team.name} with ID ${created.id ?? "(no id returned)"}`);
-    ctx.out.line(renderTable([created], [
+    ctx.table([created], [
       { header: "ID", value: (t) => t.id },
       { header: "Name", value: (t) => t.name },
       { header: "Description", value: (t) => t.description ?? "" },
       { header: "Role", value: (t) => t.role ?? "" },
-    ], { maxWidth: ctx.out.width }));
+    ]);
     return 0;
   },
 });

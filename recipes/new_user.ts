@@ -15,7 +15,6 @@
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkRole, stringFields } from "./_shared.ts";
 import type { Read, User as UserAnswer } from "../lib/spec/types.ts";
 import { curlCheck, isLostAnswer, settleLostCreate } from "./_lost_create.ts";
@@ -96,13 +95,13 @@ export const main = defineRecipe({
       return 0;
     }
     ctx.out.detail(`Invited ${created.email ?? user.email} as user ${created.id ?? "(no id returned)"}`);
-    ctx.out.line(renderTable([created], [
+    ctx.table([created], [
       { header: "ID", value: (u) => u.id },
       { header: "Email", value: (u) => u.email },
       { header: "Name", value: (u) => [u.given_name, u.family_name].filter(Boolean).join(" ") },
       { header: "Role", value: (u) => u.role ?? "" },
       { header: "Invited", value: (u) => u.invited },
-    ], { maxWidth: ctx.out.width }));
+    ]);
     return 0;
   },
 });

@@ -12,7 +12,6 @@
  * @module
  */
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 import { applySchemaFile } from "./_schema_from.ts";
 import { schemaConfigOf } from "./_schema_answer.ts";
 import type { SchemaConfig, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
@@ -188,13 +187,13 @@ export const main = defineRecipe({
     for (const row of rows) {
       row.after = row.object === "schema" ? afterSchema.enabled : afterSchema.tables?.[row.name]?.enabled;
     }
-    ctx.out.line(renderTable(rows, [
+    ctx.table(rows, [
       { header: "Object", value: (r) => r.object },
       { header: "Name", value: (r) => r.name },
       { header: "In destination", value: (r) => r.destination },
       { header: "Before", value: (r) => onOff(r.before) },
       { header: ctx.dryRun ? "After (planned)" : "After", value: (r) => onOff(r.after) },
-    ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+    ]);
     const untouched = tableNames.length - wanted.size;
     ctx.out.detail(
       `${untouched} other table${untouched === 1 ? "" : "s"} of '${schemaName}' unchanged${

@@ -15,7 +15,6 @@ import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import { checkListedIds } from "./_api_id.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 
 interface Connection {
   id: string;
@@ -176,12 +175,12 @@ export const main = defineRecipe({
           ? [{ o, title: "(could not run the tests)", status: "ERROR", message: o.error }]
           : o.tests.map((t) => ({ o, title: t.title ?? "?", status: t.status ?? "?", message: t.message ?? "" }))
       );
-      ctx.out.line(renderTable(rows, [
+      ctx.table(rows, [
         { header: "Connection", value: (r) => r.o.id },
         { header: "Test", value: (r) => r.title },
         { header: "Status", value: (r) => r.status },
         { header: "Message", value: (r) => r.message.slice(0, 120) },
-      ], { colour: ctx.out.colour }));
+      ]);
       for (const o of tested) {
         ctx.out.painted(
           fails(o) ? "red" : "green",

@@ -38,7 +38,6 @@ import {
 import { DiffStream } from "./_sql_diff.ts";
 import { firstLine } from "../lib/_text.ts";
 import { checkBackup, checkWritable, digestOf, readPieces, resolveSqlFile, type SqlTarget } from "./_sql_file.ts";
-import { renderTable } from "../lib/table.ts";
 import type { ColumnsData, SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 /** One replacement, counted. */
@@ -292,13 +291,13 @@ export const main = defineRecipe({
     const backup = `${target.path}.bak`;
     const list = tallies.list();
     if (list.length > 0) {
-      ctx.out.line(renderTable(list, [
+      ctx.table(list, [
         { header: "Kind", value: (t) => t.kind },
         { header: "Source object", value: (t) => t.source },
         { header: "As written", value: (t) => t.from },
         { header: "Rewritten as", value: (t) => t.to },
         { header: "Count", value: (t) => t.count },
-      ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+      ]);
     }
     const count = tallies.total;
     const where = target.viaLink ? `${path} (a link to ${target.path})` : path;

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { isLoopback } from "../lib/config.ts";
 import { openProgressFile, type ProgressFile } from "../lib/bulk.ts";
 import { readSmallTextFile } from "../lib/_read_file.ts";
 import { defineRecipe, ExpectationError, Interrupted, runMain, UsageError } from "../lib/recipe.ts";
@@ -153,7 +154,7 @@ export const main = defineRecipe({
     const batchSize = number(ctx, "batch", 5, 1, 1000);
     if (!Number.isInteger(batchSize)) throw new UsageError(`Expected --batch to be a whole number, got ${batchSize}`);
     const timeoutMs = number(ctx, "timeout", 21_600, 1, 7 * 86_400) * 1000;
-    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(ctx.client.baseUrl).hostname);
+    const loopback = isLoopback(new URL(ctx.client.baseUrl).hostname);
     const pollMs = number(ctx, "poll-interval", 15, loopback ? 0.01 : 1, 3600) * 1000;
     const listed = tablesFile ? readTablesFile(tablesFile) : undefined;
     let resumeFrom = ctx.string("resume-from");

@@ -13,7 +13,7 @@
 import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { type Column, renderTable, streamTable, type TableStream } from "../lib/table.ts";
+import { type Column, streamTable, type TableStream } from "../lib/table.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
 type Connection = Read<ConnectionAnswer> & { id: string };
@@ -139,7 +139,7 @@ export const main = defineRecipe({
       return 0;
     }
     if (stream) stream.end();
-    else ctx.out.line(renderTable(connections, COLUMNS, { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+    else ctx.table(connections, COLUMNS);
     ctx.out.detail(summary);
     return 0;
   },

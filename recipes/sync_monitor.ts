@@ -14,8 +14,10 @@
  * @module
  */
 import { AtlasError } from "../lib/client/errors.ts";
+import { isLoopback } from "../lib/config.ts";
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
+import { formatDuration } from "../lib/progress.ts";
 import { isTransient, readState, SETUP_STATES, SYNC_STATES, type SyncState } from "../lib/sync_wait.ts";
 
 interface Listed extends SyncState {
@@ -46,19 +48,6 @@ export interface Snapshot {
   failed_since_start: { id: string; service?: string; failed_at: string }[];
   rescheduled_since_start: { id: string; service?: string; rescheduled_for?: string | null }[];
   budget: { limit?: number; remaining?: number };
-}
-
-function isLoopback(baseUrl: string): boolean {
-  const host = new URL(baseUrl).hostname;
-  // The whole name: 127.0.0.1.example.com is another machine, whose account the 15 s floor protects.
-  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${h > 0 ? `${h}:${String(m).padStart(2, "0")}` : m}:${String(s % 60).padStart(2, "0")}`;
 }
 
 function observe(memory: Memory, listed: Listed[], now: number, budget: Snapshot["budget"]): Snapshot {
@@ -142,7 +131,9 @@ function view(s: Snapshot, scope: string, interval: number): string[] {
     "",
     `Syncing now (${s.syncing.length}):`,
     ...s.syncing.slice(0, 20).map((c) =>
-      `  ${c.id.padEnd(24)} ${(c.service ?? "").padEnd(20)} ${c.at_least ? "≥" : " "}${clock(c.seconds)}`
+      `  ${c.id.padEnd(24)} ${(c.service ?? "").padEnd(20)} ${c.at_least ? "≥" : " "}${
+        formatDuration(c.seconds * 1000)
+      }`
     ),
     ...(s.syncing.length > 20 ? [`  ... ${s.syncing.length - 20} more`] : []),
     "",
@@ -218,7 +209,7 @@ export const main = defineRecipe({
     if (until !== undefined && until !== "idle") throw new UsageError(`Expected --until idle, got '${until}'`);
     if (until && ctx.flags.once) throw new UsageError("Expected one of --once or --until, got both");
     const client = ctx.client; // made first: missing credentials end the run before anything is printed
-    const loopback = isLoopback(client.baseUrl);
+    const loopback = isLoopback(new URL(client.baseUrl).hostname);
     const min = loopback ? 0.05 : 15;
     const raw = ctx.string("interval");
     const interval = raw === undefined ? 30 : Number(raw);

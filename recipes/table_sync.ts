@@ -13,7 +13,6 @@
  */
 import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, ExpectationError, runMain, UsageError } from "../lib/recipe.ts";
-import { renderTable } from "../lib/table.ts";
 import type { SchemaConfigData as SchemasData } from "../lib/schema_config.ts";
 
 /** One table chosen with `--table`. */
@@ -114,7 +113,7 @@ export const main = defineRecipe({
     const body: Record<string, string[]> = {};
     for (const c of chosen) (body[c.schema] ??= []).push(c.table);
 
-    ctx.out.line(renderTable(chosen, [
+    ctx.table(chosen, [
       { header: "Schema", value: (c) => c.schema },
       { header: "Table", value: (c) => c.table },
       {
@@ -124,7 +123,7 @@ export const main = defineRecipe({
           return `${s.name_in_destination ?? c.schema}.${s.tables?.[c.table]?.name_in_destination ?? c.table}`;
         },
       },
-    ], { colour: ctx.out.colour, maxWidth: ctx.out.width }));
+    ]);
     await ctx.confirm(
       `Resync ${chosen.length} table${
         chosen.length === 1 ? "" : "s"

@@ -16,7 +16,6 @@
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { isSecretKey, MASK, maskSecrets } from "../lib/mask.ts";
-import { renderTable } from "../lib/table.ts";
 import { checkConfig, NO_VALIDATE_FLAG } from "./_shared.ts";
 
 /** Top-level fields of the spec's modify_connection request (UpdateConnectorRequest). */
@@ -148,11 +147,11 @@ export const main = defineRecipe({
       return 0;
     }
     if (changes.length) {
-      ctx.out.line(renderTable(changes, [
+      ctx.table(changes, [
         { header: "Key", value: (c) => c.key },
         { header: "Before", value: (c) => show(c.before, c.secret) },
         { header: ctx.dryRun ? "After (would be)" : "After", value: (c) => show(c.after, c.secret, true) },
-      ], { maxWidth: ctx.out.width }));
+      ]);
     }
     for (const k of unchanged) {
       ctx.out.detail(`${k}: unchanged (already ${show(getPath(before, k.split(".")), false)})`);

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { isLoopback } from "../lib/config.ts";
 import { defineRecipe, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import type { Colour } from "../lib/output.ts";
@@ -301,7 +302,7 @@ export const main = defineRecipe({
         command ? `; --exec ${command.program} (${concurrency} at a time)` : ""
       }. Ctrl-C stops.`,
     );
-    if (!/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
+    if (!isLoopback(host)) {
       ctx.out.warn(`--host ${host} accepts deliveries from other machines: keep a TLS proxy in front of it`);
     }
     ctx.log.write("info", `webhook_listener: listening on ${shown}:${addr.port}${path}`);

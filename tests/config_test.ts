@@ -1,6 +1,7 @@
 // Configuration: environment variables, the FIVETRAN_CONFIG file, base URL checks.
 import assert from "node:assert/strict";
 import { ConfigError, DEFAULT_BASE_URL, loadConfig } from "../mod.ts";
+import { isLoopback } from "../lib/config.ts";
 import { tempDir } from "./_server.ts";
 
 Deno.test("loadConfig() reads credentials and base URL from the environment, trimmed", () => {
@@ -129,4 +130,12 @@ Deno.test("loadConfig() names the field of FIVETRAN_CONFIG that has the wrong ty
       return true;
     });
   }
+});
+
+Deno.test("isLoopback() takes only the whole name of this machine: localhost, ::1, 127.x.y.z; not 127.0.0.1.nip.io", () => {
+  for (const host of ["localhost", "[::1]", "::1", "127.0.0.1", "127.1.2.3"]) assert.ok(isLoopback(host), host);
+  for (const host of ["127.0.0.1.nip.io", "127.example.com", "localhost.example.com", "api.fivetran.com", "0.0.0.0"]) {
+    assert.ok(!isLoopback(host), host);
+  }
+  assert.ok(isLoopback(new URL("http://[::1]:8787/v1").hostname));
 });

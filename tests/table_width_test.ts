@@ -6,6 +6,7 @@ import { runRecipe } from "./_harness.ts";
 import { main as statusPagination } from "../recipes/status_pagination.ts";
 import { main as connectionStatus } from "../recipes/connection_status.ts";
 import { main as schemaEdit } from "../recipes/schema_edit.ts";
+import { main as migrateGroup } from "../recipes/migrate_group.ts";
 import { tempDir } from "./_server.ts";
 
 const tableLines = (text: string) => text.split("\n").filter((l) => /^[┌│├└]/.test(l));
@@ -82,5 +83,34 @@ Deno.test("schema_edit.ts --from fits its table of changes to the terminal's wid
   const fitted = tableLines(terminal.stdout);
   assert.ok(fitted.length >= 5, terminal.stdout);
   assert.ok(fitted.every((l) => width(l) === 40), fitted.find((l) => width(l) !== 40));
+  assert.ok(fitted.some((l) => l.includes("…")));
+});
+
+Deno.test("migrate_group.ts fits its plan table to the terminal's width, as every recipe table does", async () => {
+  await using sb = await startSandbox({});
+  await using dir = await tempDir();
+  const secrets = `${dir.path}/secrets.json`;
+  const values = {
+    noisy_cricket: { api_access_token: "shpat-WIDTH-4411" },
+    steady_orchard: { password: "pg-WIDTH-7720" },
+  };
+  await Deno.writeTextFile(secrets, JSON.stringify(values));
+  const args = [
+    "--from-group",
+    DEMO.smallGroupId,
+    "--to-group",
+    DEMO.dataScienceGroupId,
+    "--secrets",
+    secrets,
+    "--dry-run",
+  ];
+  const piped = await runRecipe(migrateGroup, args, sb);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(tableLines(piped.stdout).every((l) => width(l) > 60), piped.stdout);
+  const terminal = await runRecipe(migrateGroup, args, sb, { columns: 60 });
+  assert.equal(terminal.code, 0, terminal.stderr);
+  const fitted = tableLines(terminal.stdout);
+  assert.equal(fitted.length, 3 + 4, terminal.stdout);
+  assert.ok(fitted.every((l) => width(l) === 60), fitted.find((l) => width(l) !== 60));
   assert.ok(fitted.some((l) => l.includes("…")));
 });
