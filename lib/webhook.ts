@@ -10,6 +10,8 @@
  * @module
  */
 
+import { readBodyUpTo } from "./_read_body.ts";
+
 /**
  * The header Fivetran signs each delivery in.
  *
@@ -100,32 +102,13 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     return "too large";
   }
   if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>;
-    try {
-      read = await reader.read();
-    } catch {
-      return "cut off"; // the sender hung up before the body ended
-    }
-    const { done, value } = read;
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return "too large";
-    }
-    chunks.push(value);
+  let read;
+  try {
+    read = await readBodyUpTo(request.body, maxBytes);
+  } catch {
+    return "cut off"; // the sender hung up before the body ended
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return "over" in read ? "too large" : read.bytes;
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { readBodyUpTo } from "../_read_body.ts";
 import { firstLine } from "../_text.ts";
 import type { HttpMethod } from "./errors.ts";
 
@@ -139,26 +140,9 @@ async function readCapped(response: Response, limit: number): Promise<string> {
     throw new ResponseTooLarge(response, announced, limit, true);
   }
   if (!response.body || (Number.isFinite(announced) && announced <= limit)) return await response.text();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw new ResponseTooLarge(response, total, limit, false);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const read = await readBodyUpTo(response.body, limit);
+  if ("over" in read) throw new ResponseTooLarge(response, read.over, limit, false);
+  return new TextDecoder().decode(read.bytes);
 }
 
 /**
