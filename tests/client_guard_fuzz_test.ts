@@ -60,8 +60,8 @@ function randomEndpoint(random: () => number): string {
   return text;
 }
 
-/** Where a permissive server could end up: the path decoded `rounds` times, `\` as `/`, dots normalised, resolved. */
-function resolvedAs(pathname: string, rounds: number): string {
+/** The path as a server that decodes it `rounds` times would read it (it stops at the first bad escape). */
+function decoded(pathname: string, rounds: number): string {
   let text = pathname;
   for (let i = 0; i < rounds; i++) {
     try {
@@ -70,6 +70,12 @@ function resolvedAs(pathname: string, rounds: number): string {
       break;
     }
   }
+  return text;
+}
+
+/** Where a permissive server could end up: the path decoded `rounds` times, `\` as `/`, dots normalised, resolved. */
+function resolvedAs(pathname: string, rounds: number): string {
+  const text = decoded(pathname, rounds);
   const out: string[] = [];
   for (const segment of text.replaceAll("\\", "/").split("/")) {
     const plain = segment.normalize("NFKC").trim();
@@ -102,14 +108,7 @@ function unsafe(endpoint: string, url: URL): string | undefined {
 }
 
 function hasDotSegment(pathname: string, rounds: number): boolean {
-  let text = pathname;
-  for (let i = 0; i < rounds; i++) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      break;
-    }
-  }
+  const text = decoded(pathname, rounds);
   return text.replaceAll("\\", "/").split("/").some((s) => [".", ".."].includes(s.normalize("NFKC").trim()));
 }
 
