@@ -122,7 +122,7 @@ function walk(value: unknown, depth: number, names: ReadonlySet<string>): unknow
 export function scrubText(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(MASK);
+    if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(MASK);
   }
   return out;
 }

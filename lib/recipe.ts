@@ -8,6 +8,7 @@
  * @module
  */
 
+import { basicCredentials } from "./_base64.ts";
 import { parseFlags } from "./args.ts";
 import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
 import type { Envelope } from "./client/envelope.ts";
@@ -21,7 +22,7 @@ import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
 import { firstLine } from "./_text.ts";
-import { type Column, renderTable } from "./table.ts";
+import { type Column, renderTable, TableRows } from "./table.ts";
 
 /**
  * Exit code: done.
@@ -188,9 +189,12 @@ export interface RecipeContext {
   confirm(question: string): Promise<void>;
   /**
    * Prints rows as a table ({@link renderTable}), its header coloured as stdout is and fitted to the terminal's
-   * width ({@link Output.width}; full width in `--json` or when stdout is not a terminal).
+   * width ({@link Output.width}; full width in `--json` or when stdout is not a terminal). Rows gathered page
+   * by page come as a {@link TableRows}, which holds its columns.
    */
   table<T>(rows: readonly T[], columns: readonly Column<T>[]): void;
+  /** Prints a {@link TableRows} as {@link RecipeContext.table} prints rows. */
+  table<T>(rows: TableRows<T>): void;
   /** Prints `Call:`, sends (or, in `--dry-run`, only prints) the request, prints `Response:`; returns the envelope. */
   call<T = unknown>(method: HttpMethod, endpoint: string, payload?: unknown): Promise<Envelope<T>>;
 }
@@ -420,12 +424,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
           : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
         // The base64 key:secret (the Basic credential, and the form FIVETRAN_API_KEY may hold) is the secret too.
-        let basic: string | undefined;
-        try {
-          basic = btoa(`${config.apiKey}:${config.apiSecret}`);
-        } catch {
-          // not Latin-1: the client refuses such credentials itself
-        }
+        const basic = basicCredentials(config.apiKey, config.apiSecret);
         theLog.addSecrets(config.apiKey, config.apiSecret, basic);
         out.addSecrets(config.apiKey, config.apiSecret, basic);
         // The client's pacer, made here so that ctx.budget() can read what the API reports.
@@ -483,8 +482,10 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           return dryRun ? dryClient : realClient();
         },
         out,
-        table<T>(rows: readonly T[], columns: readonly Column<T>[]) {
-          out.line(renderTable(rows, columns, { colour: out.colour, maxWidth: out.width }));
+        table<T>(rows: readonly T[] | TableRows<T>, columns?: readonly Column<T>[]) {
+          const options = { colour: out.colour, maxWidth: out.width };
+          const t = rows instanceof TableRows ? rows.render(options) : renderTable(rows, columns ?? [], options);
+          out.line(t);
         },
         log: theLog,
         dryRun,

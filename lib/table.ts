@@ -55,16 +55,64 @@ export interface TableOptions {
  * ```
  */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], options: TableOptions = {}): string {
-  const { colour = false, maxWidth } = options;
-  checkMaxWidth(maxWidth);
-  const headers = columns.map((c) => clean(c.header));
-  const cells = prepare(rows, columns);
-  const widths = columnWidths(headers, cells, maxWidth);
-  const lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
-  if (cells.length > 0) lines.push(border(widths, "├", "┼", "┤"));
-  for (const row of cells) lines.push(rowLine(row, widths));
-  lines.push(border(widths, "└", "┴", "┘"));
-  return lines.join("\n");
+  const table = new TableRows(columns);
+  table.add(rows);
+  return table.render(options);
+}
+
+/**
+ * A table whose rows are added batch by batch (each batch's cells are drawn to text as it is added, and the
+ * rows themselves are not kept), then drawn whole by {@link TableRows.render} with every row's widths — the
+ * same text as {@link renderTable} of all the rows. For a cursor loop that prints one table at the end: the
+ * cells of one page are made while the next page loads.
+ *
+ * @example Add the pages of a listing, then draw it
+ * ```ts
+ * import { TableRows } from "./table.ts";
+ * const table = new TableRows<{ id: string }>([{ header: "ID", value: (c) => c.id }]);
+ * table.add([{ id: "first_page" }]);
+ * table.add([{ id: "second_page" }]);
+ * console.log(table.render());
+ * ```
+ */
+export class TableRows<T> {
+  /** The columns. */
+  readonly columns: readonly Column<T>[];
+  #cells: Cells;
+
+  /**
+   * Creates an empty table.
+   *
+   * @param columns The columns: a header and how to read each row's value.
+   */
+  constructor(columns: readonly Column<T>[]) {
+    this.columns = columns;
+    this.#cells = newCells(columns.length);
+  }
+
+  /** How many rows were added. */
+  get length(): number {
+    return this.#cells.rows;
+  }
+
+  /** Adds rows (their cells are made now; the rows are not kept). */
+  add(rows: readonly T[]): void {
+    prepare(rows, this.columns, this.#cells);
+  }
+
+  /** The table as a string, as {@link renderTable} draws it. */
+  render(options: TableOptions = {}): string {
+    const { colour = false, maxWidth } = options;
+    checkMaxWidth(maxWidth);
+    const headers = this.columns.map((c) => clean(c.header));
+    const cells = this.#cells;
+    const widths = columnWidths(headers, cells, maxWidth);
+    const lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
+    if (cells.rows > 0) lines.push(border(widths, "├", "┼", "┤"));
+    rowLines(cells, 0, widths, lines);
+    lines.push(border(widths, "└", "┴", "┘"));
+    return lines.join("\n");
+  }
 }
 
 /** Options of {@link streamTable}. */
@@ -114,7 +162,7 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
   let widths: number[] | undefined;
   let rule = false;
   let ended = false;
-  const start = (cells: readonly Cells[]) => {
+  const start = (cells: Cells) => {
     widths = columnWidths(headers, cells, maxWidth);
     write(border(widths, "┌", "┬", "┐"));
     write(headerLine(headers, widths, colour));
@@ -122,18 +170,18 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
   return {
     push(rows) {
       if (ended || rows.length === 0) return;
-      const cells = prepare(rows, columns);
+      const cells = prepare(rows, columns, newCells(columns.length));
       if (!widths) start(cells);
       if (!rule) {
         write(border(widths!, "├", "┼", "┤"));
         rule = true;
       }
-      for (const row of cells) write(rowLine(row, widths!));
+      for (const line of rowLines(cells, 0, widths!, [])) write(line);
     },
     end() {
       if (ended) return;
       ended = true;
-      if (!widths) start([]);
+      if (!widths) start(newCells(columns.length));
       write(border(widths!, "└", "┴", "┘"));
     },
   };
@@ -146,11 +194,8 @@ function checkMaxWidth(maxWidth: number | undefined) {
 }
 
 /** Each column's width: its widest of header and cells, fitted to `maxWidth` when given. */
-function columnWidths(headers: readonly string[], cells: readonly Cells[], maxWidth: number | undefined): number[] {
-  const widths = headers.map((h) => displayWidth(h));
-  for (const row of cells) {
-    for (let i = 0; i < widths.length; i++) if (row.widths[i] > widths[i]) widths[i] = row.widths[i];
-  }
+function columnWidths(headers: readonly string[], cells: Cells, maxWidth: number | undefined): number[] {
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), cells.widest[i]));
   if (maxWidth !== undefined) fit(widths, maxWidth);
   return widths;
 }
@@ -167,44 +212,68 @@ function headerLine(headers: readonly string[], widths: readonly number[], colou
   return `│ ${parts.join(" │ ")} │`;
 }
 
-function rowLine(row: Cells, widths: readonly number[]): string {
-  let line = "│";
-  for (let i = 0; i < widths.length; i++) {
-    let text = row.texts[i];
-    let w = row.widths[i];
-    if (w > widths[i]) {
-      text = truncate(text, widths[i]);
-      w = displayWidth(text);
+/** Appends the lines of the rows from `from` on to `lines` and returns it. */
+function rowLines(cells: Cells, from: number, widths: readonly number[], lines: string[]): string[] {
+  const { texts, widths: taken } = cells;
+  const n = widths.length;
+  for (let at = from * n; at < texts.length; at += n) {
+    let line = "│";
+    for (let i = 0; i < n; i++) {
+      let text = texts[at + i];
+      let w = taken[at + i];
+      if (w > widths[i]) {
+        text = truncate(text, widths[i]);
+        w = displayWidth(text);
+      }
+      line += " " + text + spaces(widths[i] - w) + " │";
     }
-    line += ` ${text}${" ".repeat(widths[i] - w)} │`;
+    lines.push(line);
   }
-  return line;
+  return lines;
 }
 
-/** A row's cells as drawn (one line each) and the terminal columns each takes. */
+const SPACES: string[] = [];
+
+/** `n` spaces (the common paddings made once). */
+function spaces(n: number): string {
+  return SPACES[n] ?? (n < 256 ? (SPACES[n] = " ".repeat(n)) : " ".repeat(n));
+}
+
+/**
+ * Cells as drawn (one line each) and the terminal columns each takes, row after row in two flat lists (no
+ * object per row), with each column's widest.
+ */
 interface Cells {
+  rows: number;
   texts: string[];
   widths: number[];
+  widest: number[];
 }
 
-function prepare<T>(rows: readonly T[], columns: readonly Column<T>[]): Cells[] {
-  const out: Cells[] = new Array(rows.length);
+function newCells(columns: number): Cells {
+  return { rows: 0, texts: [], widths: [], widest: new Array(columns).fill(0) };
+}
+
+/** Appends the rows' cells to `out` and returns it. */
+function prepare<T>(rows: readonly T[], columns: readonly Column<T>[], out: Cells): Cells {
+  const { texts, widths, widest } = out;
   for (let r = 0; r < rows.length; r++) {
-    const texts: string[] = new Array(columns.length);
-    const widths: number[] = new Array(columns.length);
     for (let i = 0; i < columns.length; i++) {
-      const text = cell(columns[i].value(rows[r]));
+      const value = columns[i].value(rows[r]);
+      let text = typeof value === "string" ? value : cell(value);
+      let w: number;
       // Most cells are printable ASCII: one test gives both the text and its width.
-      if (PRINTABLE_ASCII.test(text)) {
-        texts[i] = text;
-        widths[i] = text.length;
-      } else {
-        texts[i] = clean(text);
-        widths[i] = displayWidth(texts[i]);
+      if (PRINTABLE_ASCII.test(text)) w = text.length;
+      else {
+        text = clean(text);
+        w = displayWidth(text);
       }
+      texts.push(text);
+      widths.push(w);
+      if (w > widest[i]) widest[i] = w;
     }
-    out[r] = { texts, widths };
   }
+  out.rows += rows.length;
   return out;
 }
 

@@ -13,7 +13,8 @@
 import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { type Column, streamTable, type TableStream } from "../lib/table.ts";
+import { type Column, streamTable, TableRows, type TableStream } from "../lib/table.ts";
+import type { Envelope } from "../lib/client/envelope.ts";
 import type { Connection as ConnectionAnswer, Read } from "../lib/spec/types.ts";
 
 type Connection = Read<ConnectionAnswer> & { id: string };
@@ -65,56 +66,43 @@ export const main = defineRecipe({
   async run(ctx) {
     const groupId = ctx.id("group-id", { required: true })!;
     const limit = parseLimit(ctx);
-    const connections: Connection[] = [];
     // In a terminal, the table is printed as the pages arrive; the later pages' Call: lines would cut it.
     const stream: TableStream<Connection> | undefined = ctx.out.width !== undefined && !ctx.json
       ? streamTable(COLUMNS, { colour: ctx.out.colour, maxWidth: ctx.out.width, write: (line) => ctx.out.line(line) })
       : undefined;
+    // Otherwise the table is drawn at the end, with every row's widths; each page's cells are made as it comes.
+    const rows = stream || ctx.json ? undefined : new TableRows(COLUMNS);
+    const connections: Connection[] = []; // --json
     const seenCursors = new Set<string>();
-    let cursor: string | undefined;
-    let pages = 0;
-    let count = 0;
-    for (;;) {
+    const request = (cursor: string | undefined) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set("cursor", cursor);
       const endpoint = `groups/${groupId}/connections?${query}`;
-      const response = stream && pages > 0
-        ? await ctx.client.request<Page>("GET", endpoint)
-        : await ctx.call<Page>("GET", endpoint);
-      pages++;
-      const items = response.data?.items;
-      if (!Array.isArray(items)) {
-        throw new AtlasError({
-          kind: "invalid-response",
-          status: 200,
-          code: "InvalidResponse",
-          fivetranMessage: `Expected data.items to be a list on page ${pages}`,
-          method: "GET",
-          path: `groups/${groupId}/connections`,
-          attempts: 1,
-        });
+      return stream && cursor !== undefined
+        ? ctx.client.request<Page>("GET", endpoint)
+        : ctx.call<Page>("GET", endpoint);
+    };
+    let pages = 0;
+    let count = 0;
+    let next: Promise<Envelope<Page>> | undefined = request(undefined);
+    try {
+      while (next) {
+        const response = await next;
+        next = undefined;
+        pages++;
+        const items = pageItems(response.data, groupId, pages);
+        count += items.length;
+        if (!stream) ctx.out.progress(`Page ${pages}: ${items.length} connections (${count} so far)`);
+        const cursor = nextCursor(response.data, groupId, pages, seenCursors);
+        // The next page is asked for before this one is drawn, so that it loads meanwhile.
+        if (cursor !== undefined) next = request(cursor);
+        if (stream) stream.push(items); // printed now, not kept
+        else if (rows) rows.add(items);
+        else for (const item of items) connections.push(item); // never spread a page of any size into a call
       }
-      count += items.length;
-      if (stream) stream.push(items); // printed now, not kept
-      else {
-        for (const item of items) connections.push(item); // never spread a page of any size into a call
-        ctx.out.progress(`Page ${pages}: ${items.length} connections (${connections.length} so far)`);
-      }
-      const next = response.data?.next_cursor;
-      if (next === undefined || next === null || next === "") break;
-      if (seenCursors.has(next)) {
-        throw new AtlasError({
-          kind: "invalid-response",
-          status: 200,
-          code: "RepeatedCursor",
-          fivetranMessage: `Expected a new next_cursor on page ${pages}, got one already seen; stopping`,
-          method: "GET",
-          path: `groups/${groupId}/connections`,
-          attempts: 1,
-        });
-      }
-      seenCursors.add(next);
-      cursor = next;
+    } finally {
+      // A page asked for ahead of a failure is let settle, so that nothing is left in flight.
+      await next?.catch(() => {});
     }
     const summary = `${count} connection${count === 1 ? "" : "s"} in group ${groupId}, ${pages} page${
       pages === 1 ? "" : "s"
@@ -139,10 +127,44 @@ export const main = defineRecipe({
       return 0;
     }
     if (stream) stream.end();
-    else ctx.table(connections, COLUMNS);
+    else if (rows) ctx.table(rows);
     ctx.out.detail(summary);
     return 0;
   },
 });
+
+/** The page's items, or an error saying the answer is not a page. */
+function pageItems(data: Page | undefined, groupId: string, page: number): Connection[] {
+  const items = data?.items;
+  if (Array.isArray(items)) return items;
+  throw invalidPage(groupId, "InvalidResponse", `Expected data.items to be a list on page ${page}`);
+}
+
+/** The cursor of the page after this one; `undefined` on the last page; an error for a cursor seen before. */
+function nextCursor(data: Page | undefined, groupId: string, page: number, seen: Set<string>): string | undefined {
+  const next = data?.next_cursor;
+  if (next === undefined || next === null || next === "") return undefined;
+  if (seen.has(next)) {
+    throw invalidPage(
+      groupId,
+      "RepeatedCursor",
+      `Expected a new next_cursor on page ${page}, got one already seen; stopping`,
+    );
+  }
+  seen.add(next);
+  return next;
+}
+
+function invalidPage(groupId: string, code: string, fivetranMessage: string): AtlasError {
+  return new AtlasError({
+    kind: "invalid-response",
+    status: 200,
+    code,
+    fivetranMessage,
+    method: "GET",
+    path: `groups/${groupId}/connections`,
+    attempts: 1,
+  });
+}
 
 if (import.meta.main) await runMain(main);

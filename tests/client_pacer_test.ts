@@ -104,3 +104,40 @@ Deno.test("atlas() keeps honouring X-Rate-Limit-Remaining after a shared 429 pau
   assert.ok(gaps.every((g) => g >= 1000), `gaps ${gaps}`);
   assert.ok(gaps[0] >= 5000, `the pause was not honoured: ${gaps}`);
 });
+
+Deno.test("RateLimitPacer.tryPass() lets a request go at once only when it need not wait, taking its slot", async () => {
+  const time = virtualTime();
+  const pacer = new RateLimitPacer({ now: time.now, sleep: time.sleep, windowMs: 60_000 });
+  assert.equal(pacer.tryPass(), true);
+  assert.equal(pacer.tryPass(), true, "no budget seen: nothing to space");
+  pacer.pause(1_000);
+  assert.equal(pacer.tryPass(), false, "a pause holds everyone");
+  const waited = pacer.wait();
+  await time.drain();
+  await waited;
+  // Low budget: one request per windowMs / limit (1 s here); tryPass takes the slot, wait() then queues behind it.
+  pacer.observe(new Headers({ "x-rate-limit": "60", "x-rate-limit-remaining": "1" }));
+  assert.equal(pacer.tryPass(), true);
+  assert.equal(pacer.tryPass(), false, "the next slot is a second away");
+  const start = time.now();
+  const next = pacer.wait().then(() => time.now() - start);
+  await time.drain();
+  assert.equal(await next, 1_000);
+});
+
+Deno.test("atlas() puts a request on the wire in the turn it is made, when nothing makes it wait", async () => {
+  await using server = startServer([], { fallback: { body: { code: "Success", data: { id: "x" } } } });
+  let sent = 0;
+  const client = createAtlas({
+    apiKey: "k",
+    apiSecret: "s",
+    baseUrl: server.baseUrl,
+    fetch: (input, init) => {
+      sent++;
+      return fetch(input, init);
+    },
+  });
+  const answer = client.request("GET", "account/info");
+  assert.equal(sent, 1, "fetch was called before request() returned");
+  assert.equal((await answer).code, "Success");
+});

@@ -1,6 +1,9 @@
 // Configuration: environment variables, the FIVETRAN_CONFIG file, base URL checks.
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULT_BASE_URL, loadConfig } from "../mod.ts";
+import { ConfigError, createAtlas, DEFAULT_BASE_URL, loadConfig } from "../mod.ts";
+import { basicCredentials } from "../lib/_base64.ts";
+import { main as connectorStatus } from "../recipes/connector_status.ts";
+import { runRecipe } from "./_harness.ts";
 import { isLoopback } from "../lib/config.ts";
 import { tempDir } from "./_server.ts";
 
@@ -138,4 +141,31 @@ Deno.test("isLoopback() takes only the whole name of this machine: localhost, ::
     assert.ok(!isLoopback(host), host);
   }
   assert.ok(isLoopback(new URL("http://[::1]:8787/v1").hostname));
+});
+
+Deno.test("basicCredentials() is btoa of key:secret for every Latin-1 text", () => {
+  for (let n = 0; n < 600; n++) {
+    const text = Array.from({ length: n % 23 }, (_, i) => String.fromCharCode((i * 7919 + n * 31) % 256)).join("");
+    const [key, secret] = [text.slice(0, n % 4), text.slice(n % 4)];
+    assert.equal(basicCredentials(key, secret), btoa(`${key}:${secret}`), JSON.stringify(text));
+  }
+});
+
+Deno.test("credentials outside Latin-1 are refused in one line that echoes neither: a TypeError, exit 2 in a recipe", async () => {
+  const key = "ключ_api";
+  const secret = "sécret\u2028";
+  assert.throws(() => createAtlas({ apiKey: key, apiSecret: secret, baseUrl: "http://127.0.0.1:9/v1" }), (error) => {
+    assert.ok(error instanceof TypeError);
+    assert.match(error.message, /^Expected the API key and secret to hold Latin-1 characters only/);
+    assert.ok(!error.message.includes(key) && !error.message.includes("sécret"), error.message);
+    return true;
+  });
+  const run = await runRecipe(connectorStatus, ["--connection-id", "any_connection"], {
+    apiKey: key,
+    apiSecret: "secret",
+    baseUrl: "http://127.0.0.1:9/v1",
+  });
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assert.ok(!run.stderr.includes(key), run.stderr);
 });

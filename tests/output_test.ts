@@ -107,3 +107,31 @@ Deno.test("Output in JSON mode keeps stdout machine-readable", () => {
   assert.deepEqual(out, ['{\n  "items": [\n    1\n  ]\n}']);
   assert.deepEqual(err, ["Call: GET groups"]);
 });
+
+Deno.test("Output prints on stdout as console.log did: same bytes, and a reader that goes away is no error", async () => {
+  const script = [
+    `import { Output } from "${new URL("../lib/output.ts", import.meta.url).href}";`,
+    "const out = new Output();",
+    "const n = Number(Deno.args[0]);",
+    "for (let i = 0; i < n; i++) out.line(`│ row ${i} ünïcödé ✓ │\\n`.repeat(2000).trimEnd());",
+    "console.error('done');",
+  ].join("\n");
+  const whole = await runDeno(["eval", "--ext=ts", script, "3"]);
+  assert.equal(whole.code, 0, whole.stderr);
+  const expected = [0, 1, 2].map((i) => `│ row ${i} ünïcödé ✓ │\n`.repeat(2000)).join("");
+  assert.equal(whole.stdout, expected);
+  // `| head -c 100`: the reader stops after the first chunk; the writer carries on and ends normally.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script, "200"],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  await reader.read();
+  await reader.cancel();
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  assert.equal(status.code, 0, stderr);
+  assert.equal(stderr.trim(), "done");
+});

@@ -378,6 +378,48 @@ Deno.test("status_pagination.ts returns each connection exactly once under 5xx, 
   });
 });
 
+Deno.test("status_pagination.ts asks for the next page before it draws the current one, in a pipe and in a terminal", async () => {
+  await withSandbox({}, async (sb) => {
+    for (const columns of [undefined, 120]) {
+      const events: string[] = [];
+      const r = await runRecipe(statusPagination, ["--group-id", DEMO.bigGroupId, "--limit", "100"], sb, {
+        ...(columns ? { columns } : {}),
+        stdout: (line) => {
+          for (const l of line.split("\n")) if (/^│ \w/.test(l) && !l.startsWith("│ ID ")) events.push("row");
+        },
+        clientOptions: {
+          fetch: (input, init) => {
+            events.push(`fetch ${new URL(String(input)).searchParams.has("cursor") ? "next" : "first"}`);
+            return fetch(input, init);
+          },
+        },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const fetches = events.filter((e) => e.startsWith("fetch"));
+      assert.deepEqual(fetches, ["fetch first", "fetch next", "fetch next"], `columns ${columns}`);
+      assert.equal(events.filter((e) => e === "row").length, 210);
+      // In a terminal the first page's rows are drawn while the second page loads; in a pipe, at the end.
+      assert.ok(events.indexOf("fetch next") < events.indexOf("row"), events.slice(0, 5).join(", "));
+    }
+  });
+});
+
+Deno.test("status_pagination.ts leaves no page in flight when drawing a page fails", async () => {
+  await withSandbox({}, async (sb) => {
+    // A terminal whose writes fail on the first row: the page asked for ahead is let settle (the test's leak
+    // sanitizers fail on a request left in flight) and the run ends with one line.
+    const r = await runRecipe(statusPagination, ["--group-id", DEMO.bigGroupId, "--limit", "100"], sb, {
+      columns: 120,
+      stdout: (line) => {
+        if (/^│ \w/.test(line) && !line.startsWith("│ ID ")) throw new Error("Broken terminal");
+      },
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.trim(), /Broken terminal$/);
+    assert.equal(requests(sb, "GET", /^\/v1\/groups\/rapid_harbor\/connections$/).length, 2);
+  });
+});
+
 Deno.test("status_pagination.ts rejects a --limit outside 1..1000 with exit 2", async () => {
   await withSandbox({}, async (sb) => {
     for (const limit of ["0", "1001", "abc", "1.5", "-3"]) {

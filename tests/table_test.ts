@@ -1,6 +1,6 @@
 // Tables: a string for the terminal, escaped HTML for notebooks.
 import assert from "node:assert/strict";
-import { type Column, escapeHtml, renderHtmlTable, renderTable, streamTable } from "../lib/table.ts";
+import { type Column, escapeHtml, renderHtmlTable, renderTable, streamTable, TableRows } from "../lib/table.ts";
 
 interface Row {
   id: string;
@@ -151,4 +151,24 @@ Deno.test("renderTable() fitted to a width narrows the first column (the ID) onl
   // Narrower than 3 columns a column, it cannot fit: every column keeps 3.
   const floor = renderTable<Row>(rows, columns, { maxWidth: 5 }).split("\n");
   assert.equal(floor[3], "│ a_… │ xx… │ yy… │");
+});
+
+Deno.test("TableRows draws rows added page by page exactly as renderTable() draws them all, widths from every page", () => {
+  const pages: Row[][] = [
+    [{ id: "a", state: "paused" }, { id: "b", state: null, extra: 7 }],
+    [],
+    [{ id: "a_much_longer_id", state: "x\ty", extra: { deep: true } }, { id: "日本", state: "scheduled" }],
+  ];
+  const table = new TableRows(columns);
+  assert.equal(table.length, 0);
+  for (const page of pages) table.add(page);
+  assert.equal(table.length, 4);
+  const all = pages.flat();
+  assert.equal(table.render(), renderTable(all, columns));
+  assert.equal(table.render({ maxWidth: 30, colour: true }), renderTable(all, columns, { maxWidth: 30, colour: true }));
+  // The rows are not kept: changing one after it was added changes nothing drawn.
+  all[0].id = "changed";
+  assert.ok(!table.render().includes("changed"));
+  assert.equal(new TableRows(columns).render(), renderTable([], columns));
+  assert.throws(() => table.render({ maxWidth: 0 }), RangeError);
 });

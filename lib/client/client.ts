@@ -6,6 +6,7 @@
  * @module
  */
 
+import { basicCredentials } from "../_base64.ts";
 import { baseUrlFromEnv, checkBaseUrl, loadConfig } from "../config.ts";
 import { USER_AGENT } from "../_version.ts";
 import { type Envelope, isRecord, type ListData } from "./envelope.ts";
@@ -283,7 +284,7 @@ function openSender(options: AtlasOptions = {}): Sender {
   }
   baseUrl ??= baseUrlFromEnv();
   // The base64 `key:secret` alone is a secret too: it is the form Fivetran's UI offers, and a server may echo it.
-  const credentials = btoa(`${apiKey}:${apiSecret}`);
+  const credentials = basicCredentials(apiKey ?? "", apiSecret ?? "");
   const authorization = `Basic ${credentials}`;
   return createSender({
     base: new URL(`${baseUrl}/`),

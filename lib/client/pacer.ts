@@ -115,6 +115,28 @@ export class RateLimitPacer {
     return { limit: this.#limit, remaining: this.#remaining };
   }
 
+  /**
+   * Lets a request go at once when it need not wait — no pause, and no spacing or its slot has come — and
+   * takes its slot; `false` when it must {@link RateLimitPacer.wait}. A sender that asks first puts a request
+   * on the wire in the same turn it is made, not a turn later.
+   *
+   * @example Wait only when needed
+   * ```ts
+   * import { RateLimitPacer } from "./pacer.ts";
+   * const pacer = new RateLimitPacer();
+   * if (!pacer.tryPass()) await pacer.wait();
+   * ```
+   */
+  tryPass(): boolean {
+    const now = this.#now();
+    if (this.#pausedUntil > now) return false;
+    const interval = this.#interval();
+    if (interval === 0) return true;
+    if (this.#nextSlot > now) return false;
+    this.#nextSlot = now + interval;
+    return true;
+  }
+
   /** Waits until a request may be sent: after any shared pause (and its ramp), and in its slot when pacing. */
   async wait(signal?: AbortSignal): Promise<void> {
     // Sleep out a shared pause; sleep again only if another 429 extended it meanwhile.

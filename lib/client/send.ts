@@ -239,7 +239,7 @@ export function createSender(settings: SenderSettings): Sender {
           if (!waitSignal?.aborted) throw error;
           throw aborted(error);
         });
-      await pause(pacer?.wait(waitSignal));
+      if (pacer && !pacer.tryPass()) await pause(pacer.wait(waitSignal));
       const remaining = req.deadlineAt - now();
       if (remaining <= 0) throw req.fail(pastDeadline(req.deadline, n - 1, "no attempt left"), n);
       const outcome = await attempt(req, n, Math.min(req.timeout, remaining));
