@@ -46,7 +46,7 @@
 import { dirname, ensureDir } from "./_path.ts";
 import { firstLine } from "./_text.ts";
 import { AtlasError } from "./client/errors.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "./_config_error.ts";
 import { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
 import {
   atForcedExit,

@@ -14,7 +14,10 @@
  * @module
  */
 
+import { ConfigError } from "./_config_error.ts";
 import { readSmallTextFile } from "./_read_file.ts";
+
+export { ConfigError };
 
 /**
  * The real API's base URL.
@@ -45,31 +48,6 @@ export const ENV_VARS = [
   "FIVETRAN_LOG_FILE",
   "NO_COLOR",
 ] as const;
-
-/**
- * Thrown when configuration is missing or invalid, before any request is sent. Its message is one line.
- *
- * @example Tell the user what to set
- * ```ts
- * import { ConfigError, loadConfig } from "./config.ts";
- * try {
- *   loadConfig({ env: {} });
- * } catch (error) {
- *   if (error instanceof ConfigError) console.error(error.message);
- * }
- * ```
- */
-export class ConfigError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message One line saying what was expected and what was seen.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
 
 /** Resolved connection settings. */
 export interface AtlasConfig {

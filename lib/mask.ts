@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { SPEC_ENUM_VALUES, SPEC_SECRET_NAMES, SPEC_SERVICE_SECRET_NAMES } from "./spec/generated/secret_names.ts";
+import { SPEC_ENUM_VALUES, SPEC_SECRET_NAMES, SPEC_SERVICE_SECRET_NAMES_TEXT } from "./spec/generated/secret_names.ts";
 
 /**
  * What a masked value is replaced with (the same string Fivetran uses on GET).
@@ -23,14 +23,18 @@ import { SPEC_ENUM_VALUES, SPEC_SECRET_NAMES, SPEC_SERVICE_SECRET_NAMES } from "
 export const MASK = "******";
 
 const SPEC_NAMES: ReadonlySet<string> = new Set(SPEC_SECRET_NAMES);
-const serviceNames = new Map<string, ReadonlySet<string>>();
+let serviceNames: Map<string, ReadonlySet<string>> | undefined;
 
 /** The spec's password names of `service`'s config, or every service's when the service is not known. */
 function specNamesFor(service: string | undefined): ReadonlySet<string> {
-  if (service === undefined || !Object.hasOwn(SPEC_SERVICE_SECRET_NAMES, service)) return SPEC_NAMES;
-  let names = serviceNames.get(service);
-  if (!names) serviceNames.set(service, names = new Set(SPEC_SERVICE_SECRET_NAMES[service]));
-  return names;
+  if (service === undefined) return SPEC_NAMES;
+  serviceNames ??= new Map(
+    SPEC_SERVICE_SECRET_NAMES_TEXT.split(";").map((entry) => {
+      const [name, fields] = entry.split(":");
+      return [name, new Set(fields.split(","))] as const;
+    }),
+  );
+  return serviceNames.get(service) ?? SPEC_NAMES;
 }
 
 const SECRET_KEY =

@@ -8,16 +8,14 @@
  * @module
  */
 
-import { basicCredentials } from "./_base64.ts";
+import { ConfigError } from "./_config_error.ts";
 import { parseFlags } from "./args.ts";
-import { type Atlas, type AtlasOptions, createAtlas } from "./client/client.ts";
+import type { Atlas, AtlasOptions } from "./client/client.ts";
 import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
-import { noticePrinter } from "./client/notice.ts";
-import { baseUrlFromEnv, ConfigError, loadConfig } from "./config.ts";
-import { openLogFromEnv, type RequestLog } from "./log.ts";
+import type { RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
-import { RateLimitPacer } from "./client/pacer.ts";
+import type { RateLimitPacer } from "./client/pacer.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
@@ -407,13 +405,15 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
           throw new UsageError(`Missing --${name} (see --help)`);
         }
       }
+      // The client, its config and the log load only now: --help and usage errors start without them.
+      const runDeps = await import("./_run_deps.ts");
       const dryRun = flags["dry-run"] === true;
       const json = flags.json === true;
       const signal = deps.signal ?? new AbortController().signal;
       const sleep = deps.sleep ?? abortableSleep;
       const now = deps.now ?? Date.now;
       // A log that cannot be written (a folder, a full disk) is reported once; the work goes on.
-      log = deps.log ?? openLogFromEnv({ onError: (m) => out.warn(m) });
+      log = deps.log ?? runDeps.openLogFromEnv({ onError: (m) => out.warn(m) });
       const theLog = log;
       let client: Atlas | undefined;
       let pacer: RateLimitPacer | undefined;
@@ -421,19 +421,23 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         if (client) return client;
         const given = deps.clientOptions ?? {};
         const config = given.apiKey && given.apiSecret
-          ? { apiKey: given.apiKey, apiSecret: given.apiSecret, baseUrl: String(given.baseUrl ?? baseUrlFromEnv()) }
-          : loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
+          ? {
+            apiKey: given.apiKey,
+            apiSecret: given.apiSecret,
+            baseUrl: String(given.baseUrl ?? runDeps.baseUrlFromEnv()),
+          }
+          : runDeps.loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
         // The base64 key:secret (the Basic credential, and the form FIVETRAN_API_KEY may hold) is the secret too.
-        const basic = basicCredentials(config.apiKey, config.apiSecret);
+        const basic = runDeps.basicCredentials(config.apiKey, config.apiSecret);
         theLog.addSecrets(config.apiKey, config.apiSecret, basic);
         out.addSecrets(config.apiKey, config.apiSecret, basic);
         // The client's pacer, made here so that ctx.budget() can read what the API reports.
         pacer = given.pacer === false ? undefined : given.pacer ??
-          new RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
-        client = createAtlas({
+          new runDeps.RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
+        client = runDeps.createAtlas({
           logger: theLog.logger,
           onWarning: (m) => out.warn(m),
-          onRetry: noticePrinter((m) => out.warn(m), { now }),
+          onRetry: runDeps.noticePrinter((m) => out.warn(m), { now }),
           signal,
           ...given,
           ...(pacer ? { pacer } : {}),

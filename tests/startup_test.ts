@@ -23,6 +23,8 @@ function staticGraph(entry: URL): Map<string, string[]> {
   return graph;
 }
 
+const RUN_DEPS = new URL("lib/_run_deps.ts", ROOT);
+
 /** Recipes allowed a `node:` or `npm:` import, and why (each an item to remove, not a pattern to copy). */
 const ALLOWED: Record<string, string> = {
   // Starts the whole sandbox in-process (its CLI module is not imported); the demo is not an everyday run.
@@ -40,7 +42,9 @@ Deno.test("recipes load no node: or npm: module before they run (only lazy impor
   const offenders: string[] = [];
   for (const name of recipes) {
     if (name in ALLOWED) continue;
-    for (const [module, specifiers] of staticGraph(new URL(`recipes/${name}`, ROOT))) {
+    // Every run (not --help) also loads what the runner defers to lib/_run_deps.ts.
+    const graph = new Map([...staticGraph(new URL(`recipes/${name}`, ROOT)), ...staticGraph(RUN_DEPS)]);
+    for (const [module, specifiers] of graph) {
       for (const s of specifiers) {
         if (/^(node|npm):/.test(s)) offenders.push(`${name}: ${module.replace(ROOT.href, "")} imports ${s}`);
       }
@@ -53,4 +57,15 @@ Deno.test("mod.ts loads no node: or npm: module", () => {
   const offenders = [...staticGraph(new URL("mod.ts", ROOT))]
     .flatMap(([module, specifiers]) => specifiers.filter((s) => /^(node|npm):/.test(s)).map((s) => `${module}: ${s}`));
   assert.deepEqual(offenders, []);
+});
+
+Deno.test("--help and usage errors load neither the client nor the log: the runner imports them once flags are read", () => {
+  const runner = Deno.readTextFileSync(new URL("lib/recipe.ts", ROOT));
+  assert.match(runner, /await import\("\.\/_run_deps\.ts"\)/);
+  for (const name of ["connector_status.ts", "status_pagination.ts", "pause.ts"]) {
+    const loaded = [...staticGraph(new URL(`recipes/${name}`, ROOT)).keys()].map((u) => u.replace(ROOT.href, ""));
+    for (const deferred of ["lib/client/client.ts", "lib/client/send.ts", "lib/client/transport.ts", "lib/log.ts"]) {
+      assert.ok(!loaded.includes(deferred), `${name} loads ${deferred} before its flags are read`);
+    }
+  }
 });

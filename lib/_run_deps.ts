@@ -1,0 +1,13 @@
+/**
+ * What a recipe run needs once its flags are read — the client, its credentials and pacer, and the request log —
+ * loaded by `defineRecipe` only then, so that `--help` and a usage error start without them.
+ *
+ * @module
+ */
+
+export { basicCredentials } from "./_base64.ts";
+export { createAtlas } from "./client/client.ts";
+export { noticePrinter } from "./client/notice.ts";
+export { RateLimitPacer } from "./client/pacer.ts";
+export { baseUrlFromEnv, loadConfig } from "./config.ts";
+export { openLogFromEnv } from "./log.ts";
