@@ -73,7 +73,6 @@ export function colourEnabled(stream: { isTerminal(): boolean }): boolean {
   return !noColour && stream.isTerminal();
 }
 
-/** The columns of the terminal on stdout, or `undefined` when stdout is not a terminal. */
 const encoder = new TextEncoder();
 
 /**
@@ -93,6 +92,7 @@ function printLine(line: string): void {
   }
 }
 
+/** The columns of the terminal on stdout, or `undefined` when stdout is not a terminal. */
 function terminalWidth(): number | undefined {
   try {
     return Deno.stdout.isTerminal() ? Deno.consoleSize().columns || undefined : undefined;

@@ -488,8 +488,9 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         out,
         table<T>(rows: readonly T[] | TableRows<T>, columns?: readonly Column<T>[]) {
           const options = { colour: out.colour, maxWidth: out.width };
-          const t = rows instanceof TableRows ? rows.render(options) : renderTable(rows, columns ?? [], options);
-          out.line(t);
+          // A long table is printed as it is drawn, in pieces, rather than held whole.
+          if (rows instanceof TableRows) rows.write((text) => out.line(text), options);
+          else out.line(renderTable(rows, columns ?? [], options));
         },
         log: theLog,
         dryRun,

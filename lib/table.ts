@@ -102,17 +102,46 @@ export class TableRows<T> {
 
   /** The table as a string, as {@link renderTable} draws it. */
   render(options: TableOptions = {}): string {
-    const { colour = false, maxWidth } = options;
+    const parts: string[] = [];
+    this.write((text) => parts.push(text), { ...options, linesPerWrite: Infinity });
+    return parts.join("\n");
+  }
+
+  /**
+   * Draws the table in pieces of `linesPerWrite` rows (joined by line breaks, without a final one), so that a
+   * long table is printed while it is drawn rather than held whole: the text {@link TableRows.render} returns.
+   */
+  write(write: (text: string) => void, options: TableWriteOptions = {}): void {
+    const { colour = false, maxWidth, linesPerWrite = 256 } = options;
     checkMaxWidth(maxWidth);
+    if (!(linesPerWrite >= 1)) throw new RangeError(`Expected linesPerWrite to be at least 1, got ${linesPerWrite}`);
     const headers = this.columns.map((c) => clean(c.header));
     const cells = this.#cells;
     const widths = columnWidths(headers, cells, maxWidth);
-    const lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
+    let lines = [border(widths, "┌", "┬", "┐"), headerLine(headers, widths, colour)];
     if (cells.rows > 0) lines.push(border(widths, "├", "┼", "┤"));
-    rowLines(cells, 0, widths, lines);
+    for (let row = 0; row < cells.rows;) {
+      const upTo = Math.min(cells.rows, row + linesPerWrite);
+      rowLines(cells, row, upTo, widths, lines);
+      row = upTo;
+      if (row < cells.rows) {
+        write(lines.join("\n"));
+        lines = [];
+      }
+    }
     lines.push(border(widths, "└", "┴", "┘"));
-    return lines.join("\n");
+    write(lines.join("\n"));
   }
+}
+
+/** Options of {@link TableRows.write}. */
+export interface TableWriteOptions extends TableOptions {
+  /**
+   * Rows per piece written (the first piece also holds the header, the last the bottom border).
+   *
+   * @default {256}
+   */
+  linesPerWrite?: number;
 }
 
 /** Options of {@link streamTable}. */
@@ -176,7 +205,7 @@ export function streamTable<T>(columns: readonly Column<T>[], options: StreamTab
         write(border(widths!, "├", "┼", "┤"));
         rule = true;
       }
-      for (const line of rowLines(cells, 0, widths!, [])) write(line);
+      for (const line of rowLines(cells, 0, cells.rows, widths!, [])) write(line);
     },
     end() {
       if (ended) return;
@@ -212,11 +241,11 @@ function headerLine(headers: readonly string[], widths: readonly number[], colou
   return `│ ${parts.join(" │ ")} │`;
 }
 
-/** Appends the lines of the rows from `from` on to `lines` and returns it. */
-function rowLines(cells: Cells, from: number, widths: readonly number[], lines: string[]): string[] {
+/** Appends the lines of rows `from` (included) to `to` (excluded) to `lines` and returns it. */
+function rowLines(cells: Cells, from: number, to: number, widths: readonly number[], lines: string[]): string[] {
   const { texts, widths: taken } = cells;
   const n = widths.length;
-  for (let at = from * n; at < texts.length; at += n) {
+  for (let at = from * n, end = to * n; at < end; at += n) {
     let line = "│";
     for (let i = 0; i < n; i++) {
       let text = texts[at + i];

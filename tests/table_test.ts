@@ -172,3 +172,17 @@ Deno.test("TableRows draws rows added page by page exactly as renderTable() draw
   assert.equal(new TableRows(columns).render(), renderTable([], columns));
   assert.throws(() => table.render({ maxWidth: 0 }), RangeError);
 });
+
+Deno.test("TableRows.write() prints a long table in pieces that join to the text render() returns", () => {
+  const table = new TableRows(columns);
+  table.add(Array.from({ length: 1000 }, (_, i) => ({ id: `c${i}`, state: i % 3 ? "paused" : "scheduled" })));
+  const pieces: string[] = [];
+  table.write((text) => pieces.push(text), { linesPerWrite: 256, maxWidth: 40 });
+  assert.equal(pieces.length, 4);
+  assert.equal(pieces.join("\n"), table.render({ maxWidth: 40 }));
+  assert.ok(pieces.every((p) => !p.endsWith("\n")));
+  const one: string[] = [];
+  new TableRows(columns).write((text) => one.push(text));
+  assert.deepEqual(one, [renderTable([], columns)]);
+  assert.throws(() => table.write(() => {}, { linesPerWrite: 0 }), RangeError);
+});
