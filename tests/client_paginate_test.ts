@@ -148,3 +148,35 @@ Deno.test("paginate() stops early without fetching more pages when the consumer 
   }
   assert.equal(server.requests.length, 1);
 });
+
+Deno.test("paginate() gives overlapping next() calls the items in order, across pages, each once", async () => {
+  await using server = startServer([], {
+    fallback: pages({
+      "": { items: [1, 2], next_cursor: "p2" },
+      p2: { items: [3], next_cursor: "p3" },
+      p3: { items: [] },
+    }),
+  });
+  const pages_ = clientFor(server).paginate<number>("groups");
+  assert.equal(server.requests.length, 0, "nothing is sent before the first next()");
+  const results = await Promise.all([pages_.next(), pages_.next(), pages_.next(), pages_.next(), pages_.next()]);
+  assert.deepEqual(results.map((r) => r.done ? "done" : r.value), [1, 2, 3, "done", "done"]);
+  assert.equal(server.requests.length, 3);
+});
+
+Deno.test("paginate() stopped while a page is on the wire cancels it and leaves nothing in flight", async () => {
+  await using server = startServer([
+    { body: { code: "Success", data: { items: [1], next_cursor: "p2" } } },
+    { hang: true },
+  ]);
+  await using pages_ = clientFor(server).paginate<number>("groups");
+  assert.deepEqual(await pages_.next(), { value: 1, done: false });
+  const second = pages_.next(); // page 2 is asked for, and hangs
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await pages_.return(undefined), { value: undefined, done: true });
+  const error = await rejection(() => second);
+  assert.ok(error instanceof AtlasError);
+  assert.equal(error.kind, "aborted");
+  assert.deepEqual(await pages_.next(), { value: undefined, done: true });
+  assert.equal(server.requests.length, 2);
+});

@@ -9,8 +9,9 @@
 import { basicCredentials } from "../_base64.ts";
 import { baseUrlFromEnv, checkBaseUrl, loadConfig } from "../config.ts";
 import { USER_AGENT } from "../_version.ts";
-import { type Envelope, isRecord, type ListData } from "./envelope.ts";
-import { AtlasError, type HttpMethod } from "./errors.ts";
+import type { Envelope, ListData } from "./envelope.ts";
+import { Pages } from "./_pages.ts";
+import type { HttpMethod } from "./errors.ts";
 import type { AtlasLogger } from "./log_entry.ts";
 import type { RetryNotice } from "./notice.ts";
 import { RateLimitPacer } from "./pacer.ts";
@@ -306,7 +307,7 @@ function openSender(options: AtlasOptions = {}): Sender {
   });
 }
 
-async function* paginate<T>(sender: Sender, endpoint: string, options: PaginateOptions = {}): AsyncGenerator<T> {
+function paginate<T>(sender: Sender, endpoint: string, options: PaginateOptions = {}): AsyncGenerator<T> {
   const { limit = 100, signal } = options;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new RangeError(`Expected limit to be an integer from 1 to 1000, got ${limit}`);
@@ -317,38 +318,12 @@ async function* paginate<T>(sender: Sender, endpoint: string, options: PaginateO
   const query = new URLSearchParams(q === -1 ? "" : target.endpoint.slice(q + 1));
   query.set("limit", String(limit));
   query.delete("cursor");
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  const invalid = (code: string, fivetranMessage: string) =>
-    new AtlasError({
-      kind: "invalid-response",
-      status: 200,
-      code,
-      fivetranMessage,
-      method: "GET",
-      path: target.path,
-      attempts: 1,
-    });
-  for (let page = 1;; page++) {
-    if (cursor !== undefined) query.set("cursor", cursor);
-    const envelope = await sender.send<ListData<T>>("GET", `${path}?${query}`, undefined, { signal });
-    const data = envelope.data;
-    if (!isRecord(data) || !Array.isArray(data.items)) {
-      const seenData = JSON.stringify(data)?.slice(0, 80);
-      throw invalid("InvalidResponse", `Expected data.items to be a list on page ${page}, got ${seenData}`);
-    }
-    yield* data.items as T[];
-    const next = data.next_cursor;
-    if (next === undefined || next === null || next === "") return;
-    if (typeof next !== "string" || seen.has(next)) {
-      throw invalid(
-        "RepeatedCursor",
-        `Expected a new next_cursor on page ${page}, got one already seen ('${
-          String(next).slice(0, 40)
-        }'); stopping instead of looping`,
-      );
-    }
-    seen.add(next);
-    cursor = next;
-  }
+  return new Pages<T>({
+    path: target.path,
+    ...(signal ? { signal } : {}),
+    fetchPage: <P>(cursor: string | undefined, pageSignal: AbortSignal) => {
+      if (cursor !== undefined) query.set("cursor", cursor);
+      return sender.send<ListData<P>>("GET", `${path}?${query}`, undefined, { signal: pageSignal });
+    },
+  });
 }
