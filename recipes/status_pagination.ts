@@ -79,7 +79,7 @@ export const main = defineRecipe({
       if (cursor !== undefined) query.set("cursor", cursor);
       const endpoint = `groups/${groupId}/connections?${query}`;
       return stream && cursor !== undefined
-        ? ctx.client.request<Page>("GET", endpoint)
+        ? ctx.client.request<Page>("GET", endpoint, undefined, { signal: ctx.signal }) // Ctrl-C stops a read at once
         : ctx.call<Page>("GET", endpoint);
     };
     let pages = 0;

@@ -8,6 +8,7 @@ import type { RecipeDeps } from "../lib/recipe.ts";
 import { snapshotSync, waitForSync } from "../lib/sync_wait.ts";
 import { DEMO, type SandboxOptions, startSandbox } from "../lib/sandbox/mod.ts";
 import { runRecipe, type RunResult } from "./_harness.ts";
+import { startServer } from "./_server.ts";
 import { main as connectorStatus } from "../recipes/connector_status.ts";
 import { main as statusPagination } from "../recipes/status_pagination.ts";
 import { main as connectionStatus } from "../recipes/connection_status.ts";
@@ -418,6 +419,29 @@ Deno.test("status_pagination.ts leaves no page in flight when drawing a page fai
     assert.match(r.stderr.trim(), /Broken terminal$/);
     assert.equal(requests(sb, "GET", /^\/v1\/groups\/rapid_harbor\/connections$/).length, 2);
   });
+});
+
+Deno.test("status_pagination.ts in a terminal stops at once on Ctrl-C while a later page is on the wire", async () => {
+  await using server = startServer([
+    { body: { code: "Success", data: { items: [{ id: "c1", service: "s", schema: "x" }], next_cursor: "p2" } } },
+    { hang: true },
+  ]);
+  const controller = new AbortController();
+  const started = performance.now();
+  const r = await runRecipe(statusPagination, ["--group-id", "g1"], {
+    apiKey: "k",
+    apiSecret: "s",
+    baseUrl: server.baseUrl,
+  }, {
+    columns: 120,
+    signal: controller.signal,
+    stdout: (line) => {
+      if (line.startsWith("│ c1 ")) setTimeout(() => controller.abort(), 20); // page 1 drawn; page 2 hangs
+    },
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(performance.now() - started < 5_000, "it did not wait out the 30 s timeout");
+  assert.equal(server.requests.length, 2);
 });
 
 Deno.test("status_pagination.ts rejects a --limit outside 1..1000 with exit 2", async () => {

@@ -226,6 +226,8 @@ export interface Atlas {
  *
  * @throws {ConfigError} when credentials are missing or the base URL is not acceptable.
  * @throws {RangeError} when a numeric option is out of range.
+ * @throws {TypeError} when the key or secret holds a character outside Latin-1 (a paste mistake; the message
+ *   repeats neither).
  *
  * @example Create a client and read the account
  * ```ts
