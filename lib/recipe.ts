@@ -434,15 +434,18 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         // The client's pacer, made here so that ctx.budget() can read what the API reports.
         pacer = given.pacer === false ? undefined : given.pacer ??
           new runDeps.RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
-        client = runDeps.createAtlas({
-          logger: theLog.logger,
-          onWarning: (m) => out.warn(m),
-          onRetry: runDeps.noticePrinter((m) => out.warn(m), { now }),
+        client = readsStopAtOnce(
+          runDeps.createAtlas({
+            logger: theLog.logger,
+            onWarning: (m) => out.warn(m),
+            onRetry: runDeps.noticePrinter((m) => out.warn(m), { now }),
+            signal,
+            ...given,
+            ...(pacer ? { pacer } : {}),
+            ...config,
+          }),
           signal,
-          ...given,
-          ...(pacer ? { pacer } : {}),
-          ...config,
-        });
+        );
         return client;
       };
       const dryClient: Atlas = {
@@ -550,8 +553,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
           const client = ctx.client; // created first: no Call: line for a request that cannot be sent
           out.call(method, endpoint, payload);
-          // A read stops at once on Ctrl-C; a change already sent is let finish (its outcome would be unknown).
-          const response = await client.request<T>(method, endpoint, payload, method === "GET" ? { signal } : {});
+          const response = await client.request<T>(method, endpoint, payload);
           out.response(response.code);
           return response;
         },
@@ -566,6 +568,20 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     } finally {
       if (!deps.log) log?.close();
     }
+  };
+}
+
+/**
+ * The recipe's client, its reads ended by `signal` (Ctrl-C) even while on the wire, unless the recipe gives a
+ * signal of its own. A change already sent is let finish: its outcome would be unknown (the client's own
+ * `signal` still ends its waits).
+ */
+function readsStopAtOnce(client: Atlas, signal: AbortSignal): Atlas {
+  return {
+    baseUrl: client.baseUrl,
+    request: (method, endpoint, payload, options = {}) =>
+      client.request(method, endpoint, payload, method === "GET" && !options.signal ? { ...options, signal } : options),
+    paginate: (endpoint, options = {}) => client.paginate(endpoint, options.signal ? options : { ...options, signal }),
   };
 }
 

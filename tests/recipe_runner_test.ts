@@ -11,6 +11,7 @@ import {
   type RecipeSpec,
 } from "../lib/recipe.ts";
 import { nullLog, openLog } from "../lib/log.ts";
+import { runRecipe } from "./_harness.ts";
 import { fakeTime, ROOT, runDeno, startServer, tempDir, type TestServer } from "./_server.ts";
 
 const PASSWORD = "hunter2-pw";
@@ -276,4 +277,28 @@ await runMain(main);
   });
   assert.equal(ok.code, EXIT_OK, ok.stderr);
   assert.equal(ok.stdout, "Call: GET connections/abc\nResponse: Success\n");
+});
+
+Deno.test("a recipe's reads stop at once on Ctrl-C, even through ctx.client and paginate(), not after the timeout", async () => {
+  await using server = startServer([{ hang: true }, { hang: true }]);
+  for (const read of ["request", "paginate"] as const) {
+    const main = defineRecipe({
+      name: "reader.ts",
+      summary: "Reads",
+      examples: ["deno run reader.ts"],
+      flags: {},
+      async run(ctx) {
+        if (read === "request") await ctx.client.request("GET", "groups");
+        else for await (const _ of ctx.client.paginate("groups")) { /* reads */ }
+      },
+    });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+    const r = await runRecipe(main, [], { apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl }, {
+      signal: controller.signal,
+    });
+    assert.equal(r.code, 130, `${read}: ${r.stderr}`);
+    assert.ok(performance.now() - started < 5_000, `${read} waited out the timeout`);
+  }
 });
