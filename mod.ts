@@ -45,7 +45,7 @@ export { AtlasError, type AtlasErrorInit, type AtlasErrorKind, type HttpMethod }
 export { type AtlasLogEntry, type AtlasLogger } from "./lib/client/log_entry.ts";
 export { type RetryNotice } from "./lib/client/notice.ts";
 export { type AtlasConfig, ConfigError, DEFAULT_BASE_URL, loadConfig, type LoadConfigOptions } from "./lib/config.ts";
-export { type PacerOptions, RateLimitPacer } from "./lib/client/pacer.ts";
+export { type PacerOptions, RateLimitPacer, type SpacingChange } from "./lib/client/pacer.ts";
 export {
   type AnswerOf,
   type BodyOf,

@@ -15,7 +15,7 @@ import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
 import type { RequestLog } from "./log.ts";
 import { maskSecrets } from "./mask.ts";
-import type { RateLimitPacer } from "./client/pacer.ts";
+import type { RateLimitPacer, SpacingChange } from "./client/pacer.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
@@ -433,7 +433,11 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
         out.addSecrets(config.apiKey, config.apiSecret, basic);
         // The client's pacer, made here so that ctx.budget() can read what the API reports.
         pacer = given.pacer === false ? undefined : given.pacer ??
-          new runDeps.RateLimitPacer({ sleep: given.sleep ?? abortableSleep, now: given.now ?? Date.now });
+          new runDeps.RateLimitPacer({
+            sleep: given.sleep ?? abortableSleep,
+            now: given.now ?? Date.now,
+            onSpacing: (change) => out.warn(spacingLine(change)),
+          });
         client = readsStopAtOnce(
           runDeps.createAtlas({
             logger: theLog.logger,
@@ -569,6 +573,13 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       if (!deps.log) log?.close();
     }
   };
+}
+
+/** One line saying why requests slow down (or that they no longer do). */
+function spacingLine({ spacing, intervalMs, limit, remaining }: SpacingChange): string {
+  if (!spacing) return `Rate limit: ${remaining} of ${limit} requests left again; requests go at full speed`;
+  const apart = `${(intervalMs / 1000).toFixed(intervalMs < 10_000 ? 1 : 0)} s`;
+  return `Rate limit: ${remaining} of ${limit} requests left in this window; spacing requests ${apart} apart until it refills`;
 }
 
 /**

@@ -141,3 +141,21 @@ Deno.test("atlas() puts a request on the wire in the turn it is made, when nothi
   assert.equal(sent, 1, "fetch was called before request() returned");
   assert.equal((await answer).code, "Success");
 });
+
+Deno.test("RateLimitPacer tells onSpacing once when spacing starts and once when the budget refills", () => {
+  const changes: unknown[] = [];
+  const pacer = new RateLimitPacer({ windowMs: 60_000, onSpacing: (c) => changes.push(c) });
+  const budget = (remaining: number) =>
+    pacer.observe(new Headers({ "x-rate-limit": "120", "x-rate-limit-remaining": String(remaining) }));
+  budget(100);
+  budget(50);
+  assert.deepEqual(changes, [], "plenty left: no spacing");
+  budget(12);
+  budget(11);
+  budget(3);
+  assert.deepEqual(changes, [{ spacing: true, intervalMs: 500, limit: 120, remaining: 12 }]);
+  budget(120);
+  budget(119);
+  assert.deepEqual(changes.at(-1), { spacing: false, intervalMs: 0, limit: 120, remaining: 120 });
+  assert.equal(changes.length, 2);
+});

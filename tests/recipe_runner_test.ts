@@ -302,3 +302,31 @@ Deno.test("a recipe's reads stop at once on Ctrl-C, even through ctx.client and 
     assert.ok(performance.now() - started < 5_000, `${read} waited out the timeout`);
   }
 });
+
+Deno.test("a recipe says on stderr, once, when a low rate-limit budget makes it space its requests", async () => {
+  const low = { "x-rate-limit": "120", "x-rate-limit-remaining": "5" };
+  const page = (items: number[], next?: string) => ({
+    headers: low,
+    body: { code: "Success", data: { items, ...(next ? { next_cursor: next } : {}) } },
+  });
+  await using server = startServer([page([1], "p2"), page([2], "p3"), page([3])]);
+  const main = defineRecipe({
+    name: "lister.ts",
+    summary: "Lists",
+    examples: ["deno run lister.ts"],
+    flags: {},
+    async run(ctx) {
+      for await (const _ of ctx.client.paginate("groups")) { /* reads */ }
+    },
+  });
+  const waits: number[] = [];
+  const r = await runRecipe(main, [], { apiKey: "k", apiSecret: "s", baseUrl: server.baseUrl }, {
+    clientOptions: { sleep: (ms) => (waits.push(ms), Promise.resolve()) },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const said = r.stderr.split("\n").filter((l) => l.startsWith("Rate limit:"));
+  assert.deepEqual(said, [
+    "Rate limit: 5 of 120 requests left in this window; spacing requests 0.5 s apart until it refills",
+  ]);
+  assert.ok(waits.some((ms) => ms > 0), "the requests were spaced");
+});

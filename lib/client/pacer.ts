@@ -50,6 +50,25 @@ export interface PacerOptions {
    * @default {Date.now}
    */
   now?: () => number;
+  /**
+   * Told when spacing starts (the remaining budget fell to `reserve`: requests now wait their turn) and when it
+   * ends (the budget refilled), so that a caller can say why its requests slow down. Called once per change.
+   *
+   * @default {undefined}
+   */
+  onSpacing?: (change: SpacingChange) => void;
+}
+
+/** What {@link PacerOptions.onSpacing} is told. */
+export interface SpacingChange {
+  /** `true` when requests are now spaced, `false` when they go at full speed again. */
+  spacing: boolean;
+  /** Milliseconds between requests while spacing (0 when not). */
+  intervalMs: number;
+  /** The budget of the window, from `X-Rate-Limit`. */
+  limit: number;
+  /** What is left of it, from `X-Rate-Limit-Remaining`. */
+  remaining: number;
 }
 
 /**
@@ -79,6 +98,8 @@ export class RateLimitPacer {
   #released = 0;
   #rampMs: number;
   #random: () => number;
+  #onSpacing: ((change: SpacingChange) => void) | undefined;
+  #spacing = false;
 
   /**
    * Creates a pacer.
@@ -93,6 +114,7 @@ export class RateLimitPacer {
       random = Math.random,
       sleep = abortableSleep,
       now = Date.now,
+      onSpacing,
     } = options;
     if (!(windowMs > 0)) throw new RangeError(`Expected windowMs to be positive, got ${windowMs}`);
     if (!(reserve >= 0 && reserve <= 1)) throw new RangeError(`Expected reserve to be from 0 to 1, got ${reserve}`);
@@ -103,6 +125,7 @@ export class RateLimitPacer {
     this.#reserve = reserve;
     this.#sleep = sleep;
     this.#now = now;
+    this.#onSpacing = onSpacing;
   }
 
   /** How many times a 429 paused everyone. */
@@ -181,6 +204,11 @@ export class RateLimitPacer {
     if (headers.has("x-rate-limit") && Number.isFinite(limit) && limit > 0) this.#limit = limit;
     if (headers.has("x-rate-limit-remaining") && Number.isFinite(remaining) && remaining >= 0) {
       this.#remaining = remaining;
+    }
+    const intervalMs = this.#interval();
+    if ((intervalMs > 0) !== this.#spacing) {
+      this.#spacing = intervalMs > 0;
+      this.#onSpacing?.({ spacing: this.#spacing, intervalMs, limit: this.#limit!, remaining: this.#remaining! });
     }
   }
 
