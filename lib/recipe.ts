@@ -11,11 +11,10 @@
 import { ConfigError } from "./_config_error.ts";
 import { parseFlags } from "./args.ts";
 import type { Atlas, AtlasOptions } from "./client/client.ts";
+import { RecipeClient, type RunDeps } from "./_recipe_client.ts";
 import type { Envelope } from "./client/envelope.ts";
 import { AtlasError, type HttpMethod } from "./client/errors.ts";
 import type { RequestLog } from "./log.ts";
-import { maskSecrets } from "./mask.ts";
-import type { RateLimitPacer, SpacingChange } from "./client/pacer.ts";
 import { Output } from "./output.ts";
 import { abortableSleep } from "./client/retry.ts";
 import { readSmallTextFile } from "./_read_file.ts";
@@ -363,7 +362,6 @@ export function formatHelp(spec: RecipeSpec): string {
  */
 export function defineRecipe(spec: RecipeSpec): RecipeMain {
   return async (args: string[], deps: RecipeDeps = {}): Promise<number> => {
-    const flagsSpec = allFlags(spec);
     const wantsJson = args.includes("--json");
     const out = new Output({
       json: wantsJson,
@@ -373,196 +371,16 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
     });
     let log: RequestLog | undefined;
     try {
-      let parsed;
-      try {
-        parsed = parseFlags(
-          args,
-          Object.fromEntries(
-            Object.entries(flagsSpec).map(([name, f]) => [
-              name,
-              { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) },
-            ]),
-          ),
-        );
-      } catch (error) {
-        // One line that names the flag; parseFlags never repeats a stray value (it may be a misplaced secret).
-        throw new UsageError(`${(error as Error).message} (see --help)`);
-      }
-      const flags: Flags = { ...parsed.values } as Flags;
+      const flags = readFlags(spec, args);
       if (flags.help) {
         out.line(formatHelp(spec));
         return EXIT_OK;
       }
-      if (flags["connector-id"] !== undefined) {
-        if (flags["connection-id"] !== undefined) {
-          throw new UsageError("Expected one of --connection-id or --connector-id, got both");
-        }
-        flags["connection-id"] = flags["connector-id"];
-        delete flags["connector-id"];
-      }
-      for (const [name, f] of Object.entries(spec.flags)) {
-        if (f.required && (flags[name] === undefined || (Array.isArray(flags[name]) && flags[name].length === 0))) {
-          throw new UsageError(`Missing --${name} (see --help)`);
-        }
-      }
       // The client, its config and the log load only now: --help and usage errors start without them.
       const runDeps = await import("./_run_deps.ts");
-      const dryRun = flags["dry-run"] === true;
-      const json = flags.json === true;
-      const signal = deps.signal ?? new AbortController().signal;
-      const sleep = deps.sleep ?? abortableSleep;
-      const now = deps.now ?? Date.now;
       // A log that cannot be written (a folder, a full disk) is reported once; the work goes on.
       log = deps.log ?? runDeps.openLogFromEnv({ onError: (m) => out.warn(m) });
-      const theLog = log;
-      let client: Atlas | undefined;
-      let pacer: RateLimitPacer | undefined;
-      const realClient = (): Atlas => {
-        if (client) return client;
-        const given = deps.clientOptions ?? {};
-        const config = given.apiKey && given.apiSecret
-          ? {
-            apiKey: given.apiKey,
-            apiSecret: given.apiSecret,
-            baseUrl: String(given.baseUrl ?? runDeps.baseUrlFromEnv()),
-          }
-          : runDeps.loadConfig(flags.profile !== undefined ? { profile: string("profile")! } : {});
-        // The base64 key:secret (the Basic credential, and the form FIVETRAN_API_KEY may hold) is the secret too.
-        const basic = runDeps.basicCredentials(config.apiKey, config.apiSecret);
-        theLog.addSecrets(config.apiKey, config.apiSecret, basic);
-        out.addSecrets(config.apiKey, config.apiSecret, basic);
-        // The client's pacer, made here so that ctx.budget() can read what the API reports.
-        pacer = given.pacer === false ? undefined : given.pacer ??
-          new runDeps.RateLimitPacer({
-            sleep: given.sleep ?? abortableSleep,
-            now: given.now ?? Date.now,
-            onSpacing: (change) => out.warn(spacingLine(change)),
-          });
-        client = readsStopAtOnce(
-          runDeps.createAtlas({
-            logger: theLog.logger,
-            onWarning: (m) => out.warn(m),
-            onRetry: runDeps.noticePrinter((m) => out.warn(m), { now }),
-            signal,
-            ...given,
-            ...(pacer ? { pacer } : {}),
-            ...config,
-          }),
-          signal,
-        );
-        return client;
-      };
-      const dryClient: Atlas = {
-        get baseUrl() {
-          return realClient().baseUrl;
-        },
-        request<T>(method: HttpMethod, endpoint: string, payload?: unknown, options?: object) {
-          if (method === "GET") return realClient().request<T>(method, endpoint, payload, options);
-          theLog.write("info", `dry-run: would send ${method} ${endpoint}`);
-          return Promise.resolve({
-            code: "DryRun",
-            message: "Not sent (--dry-run)",
-            data: maskSecrets(payload) as T,
-          });
-        },
-        paginate: (endpoint, options) => realClient().paginate(endpoint, options),
-      };
-      const env = (name: string) => {
-        try {
-          const v = Deno.env.get(name);
-          return v === undefined || v === "" ? undefined : v;
-        } catch (error) {
-          if (error instanceof Deno.errors.NotCapable) return undefined;
-          throw error;
-        }
-      };
-      const string = (name: string, options: { required?: boolean } = {}) => {
-        const v = flags[name];
-        if (v === undefined) {
-          if (options.required) throw new UsageError(`Missing --${name} (see --help)`);
-          return undefined;
-        }
-        if (typeof v !== "string" || v.trim() === "") {
-          throw new UsageError(`Expected --${name} to have a value, got '${String(v)}'`);
-        }
-        return v.trim();
-      };
-      const ctx: RecipeContext = {
-        flags,
-        get client() {
-          return dryRun ? dryClient : realClient();
-        },
-        out,
-        table<T>(rows: readonly T[] | TableRows<T>, columns?: readonly Column<T>[]) {
-          const options = { colour: out.colour, maxWidth: out.width };
-          // A long table is printed as it is drawn, in pieces, rather than held whole.
-          if (rows instanceof TableRows) rows.write((text) => out.line(text), options);
-          else out.line(renderTable(rows, columns ?? [], options));
-        },
-        log: theLog,
-        dryRun,
-        json,
-        signal,
-        sleep: (ms) => sleep(ms, signal),
-        budget: () => {
-          const { limit, remaining } = pacer?.budget ?? {};
-          return { ...(limit !== undefined ? { limit } : {}), ...(remaining !== undefined ? { remaining } : {}) };
-        },
-        now,
-        env,
-        string,
-        list: (name) => {
-          const v = flags[name];
-          const values = v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
-          for (const value of values) {
-            if (value.trim() === "") throw new UsageError(`Expected --${name} to have a value, got ''`);
-          }
-          return values.map((value) => value.trim());
-        },
-        id: (name, options = {}) => {
-          const v = string(name, options);
-          if (v !== undefined) checkId(name, v);
-          return v;
-        },
-        ids: (name) => ctx.list(name).map((v) => checkId(name, v)),
-        readJson: (path, what) => readJsonFile(path, what),
-        readSecret: (path, what) => {
-          const text = readText(path, what);
-          const secret = text.replace(/\r?\n$/, "");
-          if (secret.trim() === "") {
-            throw new UsageError(`Expected ${what} file '${path}' to hold a value, it is empty`);
-          }
-          out.addSecrets(secret);
-          theLog.addSecrets(secret);
-          return secret;
-        },
-        addSecrets: (...more) => {
-          for (const s of more) {
-            if (s) {
-              out.addSecrets(s);
-              theLog.addSecrets(s);
-            }
-          }
-        },
-        confirm: async (question) => {
-          if (flags.yes === true || dryRun) return;
-          const isTerminal = deps.isTerminal ?? (() => Deno.stdin.isTerminal());
-          if (!isTerminal()) {
-            throw new UsageError(`Refusing without consent: ${question} Add --yes (stdin is not a terminal)`);
-          }
-          const ask = deps.prompt ?? ((q: string) => prompt(q));
-          const answer = await Promise.resolve(ask(`${question} [y/N]`));
-          if (!answer || !/^y(es)?$/i.test(answer.trim())) throw new UsageError("Not confirmed; nothing was changed");
-        },
-        call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
-          const client = ctx.client; // created first: no Call: line for a request that cannot be sent
-          out.call(method, endpoint, payload);
-          const response = await client.request<T>(method, endpoint, payload);
-          out.response(response.code);
-          return response;
-        },
-      };
-      const code = await spec.run(ctx);
+      const code = await spec.run(recipeContext({ flags, deps, out, log, runDeps }));
       return code ?? EXIT_OK;
     } catch (error) {
       const { code, message } = classify(error);
@@ -575,25 +393,161 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
   };
 }
 
-/** One line saying why requests slow down (or that they no longer do). */
-function spacingLine({ spacing, intervalMs, limit, remaining }: SpacingChange): string {
-  if (!spacing) return `Rate limit: ${remaining} of ${limit} requests left again; requests go at full speed`;
-  const apart = `${(intervalMs / 1000).toFixed(intervalMs < 10_000 ? 1 : 0)} s`;
-  return `Rate limit: ${remaining} of ${limit} requests left in this window; spacing requests ${apart} apart until it refills`;
+/** The flags of a run, checked: unknown flags, `--connector-id` folded into `--connection-id`, required ones. */
+function readFlags(spec: RecipeSpec, args: string[]): Flags {
+  const known = Object.entries(allFlags(spec)).map(([name, f]) => [
+    name,
+    { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) },
+  ]);
+  let parsed;
+  try {
+    parsed = parseFlags(args, Object.fromEntries(known));
+  } catch (error) {
+    // One line that names the flag; parseFlags never repeats a stray value (it may be a misplaced secret).
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  const flags: Flags = { ...parsed.values } as Flags;
+  if (flags.help) return flags;
+  if (flags["connector-id"] !== undefined) {
+    if (flags["connection-id"] !== undefined) {
+      throw new UsageError("Expected one of --connection-id or --connector-id, got both");
+    }
+    flags["connection-id"] = flags["connector-id"];
+    delete flags["connector-id"];
+  }
+  for (const [name, f] of Object.entries(spec.flags)) {
+    if (f.required && (flags[name] === undefined || (Array.isArray(flags[name]) && flags[name].length === 0))) {
+      throw new UsageError(`Missing --${name} (see --help)`);
+    }
+  }
+  return flags;
 }
 
-/**
- * The recipe's client, its reads ended by `signal` (Ctrl-C) even while on the wire, unless the recipe gives a
- * signal of its own. A change already sent is let finish: its outcome would be unknown (the client's own
- * `signal` still ends its waits).
- */
-function readsStopAtOnce(client: Atlas, signal: AbortSignal): Atlas {
-  return {
-    baseUrl: client.baseUrl,
-    request: (method, endpoint, payload, options = {}) =>
-      client.request(method, endpoint, payload, method === "GET" && !options.signal ? { ...options, signal } : options),
-    paginate: (endpoint, options = {}) => client.paginate(endpoint, options.signal ? options : { ...options, signal }),
+/** What {@link recipeContext} builds a run's context from. */
+interface ContextParts {
+  flags: Flags;
+  deps: RecipeDeps;
+  out: Output;
+  log: RequestLog;
+  runDeps: RunDeps;
+}
+
+/** The context a recipe's `run` receives. */
+function recipeContext({ flags, deps, out, log, runDeps }: ContextParts): RecipeContext {
+  const dryRun = flags["dry-run"] === true;
+  const signal = deps.signal ?? new AbortController().signal;
+  const sleep = deps.sleep ?? abortableSleep;
+  const now = deps.now ?? Date.now;
+  const read = flagReaders(flags);
+  const clients = new RecipeClient({
+    runDeps,
+    options: deps.clientOptions ?? {},
+    profile: () => read.string("profile"),
+    out,
+    log,
+    signal,
+    now,
+    dryRun,
+  });
+  const addSecrets = (...more: (string | undefined)[]) => {
+    out.addSecrets(...more);
+    log.addSecrets(...more);
   };
+  const ctx: RecipeContext = {
+    flags,
+    get client() {
+      return clients.client;
+    },
+    out,
+    log,
+    dryRun,
+    json: flags.json === true,
+    signal,
+    sleep: (ms) => sleep(ms, signal),
+    budget: () => clients.budget(),
+    now,
+    env: readEnv,
+    ...read,
+    readJson: (path, what) => readJsonFile(path, what),
+    readSecret: (path, what) => {
+      const secret = readText(path, what).replace(/\r?\n$/, "");
+      if (secret.trim() === "") throw new UsageError(`Expected ${what} file '${path}' to hold a value, it is empty`);
+      addSecrets(secret);
+      return secret;
+    },
+    addSecrets,
+    confirm: (question) => confirm(question, { given: flags.yes === true || dryRun, deps }),
+    table<T>(rows: readonly T[] | TableRows<T>, columns?: readonly Column<T>[]) {
+      const options = { colour: out.colour, maxWidth: out.width };
+      // A long table is printed as it is drawn, in pieces, rather than held whole.
+      if (rows instanceof TableRows) rows.write((text) => out.line(text), options);
+      else out.line(renderTable(rows, columns ?? [], options));
+    },
+    call: async <T>(method: HttpMethod, endpoint: string, payload?: unknown) => {
+      const client = ctx.client; // created first: no Call: line for a request that cannot be sent
+      out.call(method, endpoint, payload);
+      const response = await client.request<T>(method, endpoint, payload);
+      out.response(response.code);
+      return response;
+    },
+  };
+  return ctx;
+}
+
+/** The flag readers of {@link RecipeContext}: `string`, `list`, `id` and `ids`. */
+function flagReaders(flags: Flags): Pick<RecipeContext, "string" | "list" | "id" | "ids"> {
+  const string = (name: string, options: { required?: boolean } = {}) => {
+    const v = flags[name];
+    if (v === undefined) {
+      if (options.required) throw new UsageError(`Missing --${name} (see --help)`);
+      return undefined;
+    }
+    if (typeof v !== "string" || v.trim() === "") {
+      throw new UsageError(`Expected --${name} to have a value, got '${String(v)}'`);
+    }
+    return v.trim();
+  };
+  const list = (name: string) => {
+    const v = flags[name];
+    const values = v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
+    for (const value of values) {
+      if (value.trim() === "") throw new UsageError(`Expected --${name} to have a value, got ''`);
+    }
+    return values.map((value) => value.trim());
+  };
+  return {
+    string,
+    list,
+    id: (name, options = {}) => {
+      const v = string(name, options);
+      if (v !== undefined) checkId(name, v);
+      return v;
+    },
+    ids: (name) => list(name).map((v) => checkId(name, v)),
+  };
+}
+
+/** An environment variable; `undefined` when unset, empty or not permitted. */
+function readEnv(name: string): string | undefined {
+  try {
+    const v = Deno.env.get(name);
+    return v === undefined || v === "" ? undefined : v;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return undefined;
+    throw error;
+  }
+}
+
+/** Consent: given (`--yes`, or `--dry-run`, which changes nothing), or asked on a terminal; else a UsageError. */
+async function confirm(question: string, { given, deps }: { given: boolean; deps: RecipeDeps }): Promise<void> {
+  if (given) return;
+  const isTerminal = deps.isTerminal ?? (() => Deno.stdin.isTerminal());
+  if (!isTerminal()) {
+    throw new UsageError(`Refusing without consent: ${question} Add --yes (stdin is not a terminal)`);
+  }
+  const ask = deps.prompt ?? ((q: string) => prompt(q));
+  const answer = await Promise.resolve(ask(`${question} [y/N]`));
+  if (!answer || !/^y(es)?$/i.test(answer.trim())) throw new UsageError("Not confirmed; nothing was changed");
 }
 
 function classify(error: unknown): { code: number; message: string } {
