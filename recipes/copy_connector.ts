@@ -17,7 +17,7 @@
  */
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
-import { AtlasError, type HttpMethod } from "../lib/client/errors.ts";
+import { AtlasError, type HttpMethod, invalidAnswer } from "../lib/client/errors.ts";
 import type { Envelope } from "../lib/client/envelope.ts";
 import { MASK, maskSecrets, scrubText } from "../lib/mask.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
@@ -103,15 +103,7 @@ export const main = defineRecipe({
 
     const source = (await ctx.client.request<Connection>("GET", `connections/${sourceId}`)).data;
     if (!source || typeof source.service !== "string" || !isRecord(source.config)) {
-      throw new AtlasError({
-        kind: "invalid-response",
-        status: 200,
-        code: "InvalidResponse",
-        fivetranMessage: "Expected a connection with service and config",
-        method: "GET",
-        path: `connections/${sourceId}`,
-        attempts: 1,
-      });
+      throw invalidAnswer(`connections/${sourceId}`, "Expected a connection with service and config");
     }
     ctx.out.detail(
       `Source: ${source.id} (${source.service}, schema ${source.schema}) in group ${source.group_id}`,

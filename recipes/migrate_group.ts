@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client/errors.ts";
+import { AtlasError, invalidAnswer } from "../lib/client/errors.ts";
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
 import {
   createBody,
@@ -159,15 +159,10 @@ export const main = defineRecipe({
       const detail = (await client.request<Obj>("GET", `connections/${c.id}`, undefined, { signal: ctx.signal })).data;
       if (!isObject(detail) || typeof detail.service !== "string" || !isObject(detail.config)) {
         // Not a connection: copying it would create one without its config.
-        throw new AtlasError({
-          kind: "invalid-response",
-          status: 200,
-          code: "InvalidResponse",
-          fivetranMessage: "Expected a connection with service and config; nothing was created",
-          method: "GET",
-          path: `connections/${c.id}`,
-          attempts: 1,
-        });
+        throw invalidAnswer(
+          `connections/${c.id}`,
+          "Expected a connection with service and config; nothing was created",
+        );
       }
       const config = isObject(detail.config) ? detail.config : {};
       const masked = maskedKeys(config);

@@ -12,7 +12,7 @@
  * @module
  */
 import { BULK_FLAGS, bulkFlags, reportBulk, runBulk } from "../lib/bulk.ts";
-import { AtlasError } from "../lib/client/errors.ts";
+import { invalidAnswer } from "../lib/client/errors.ts";
 import { checkListedIds } from "./_api_id.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 
@@ -138,15 +138,10 @@ export const main = defineRecipe({
           if (typeof outcome.after !== "string") {
             // Neither answer says the setup state: that is not a pass.
             outcome.after = undefined;
-            throw new AtlasError({
-              kind: "invalid-response",
-              status: 200,
-              code: "InvalidResponse",
-              fivetranMessage: "Expected the connection's status.setup_state in the answer, got none",
-              method: "GET",
-              path: `connections/${c.id}`,
-              attempts: 1,
-            });
+            throw invalidAnswer(
+              `connections/${c.id}`,
+              "Expected the connection's status.setup_state in the answer, got none",
+            );
           }
         } catch (error) {
           outcome.error = (error as Error).message.split("\n")[0];

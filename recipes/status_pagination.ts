@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { AtlasError } from "../lib/client/errors.ts";
+import { type AtlasError, invalidAnswer } from "../lib/client/errors.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { type Column, streamTable, TableRows, type TableStream } from "../lib/table.ts";
@@ -156,15 +156,7 @@ function nextCursor(data: Page | undefined, groupId: string, page: number, seen:
 }
 
 function invalidPage(groupId: string, code: string, fivetranMessage: string): AtlasError {
-  return new AtlasError({
-    kind: "invalid-response",
-    status: 200,
-    code,
-    fivetranMessage,
-    method: "GET",
-    path: `groups/${groupId}/connections`,
-    attempts: 1,
-  });
+  return invalidAnswer(`groups/${groupId}/connections`, fivetranMessage, { code });
 }
 
 if (import.meta.main) await runMain(main);

@@ -11,7 +11,7 @@
  */
 
 import { type Envelope, isRecord, type ListData } from "./envelope.ts";
-import { AtlasError } from "./errors.ts";
+import { type AtlasError, invalidAnswer } from "./errors.ts";
 
 /** What {@link Pages} needs: how to ask for a page, and what to name in errors. */
 export interface PagesInit {
@@ -173,14 +173,6 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
   }
 
   #invalid(code: string, fivetranMessage: string): AtlasError {
-    return new AtlasError({
-      kind: "invalid-response",
-      status: 200,
-      code,
-      fivetranMessage,
-      method: "GET",
-      path: this.#init.path,
-      attempts: 1,
-    });
+    return invalidAnswer(this.#init.path, fivetranMessage, { code });
   }
 }

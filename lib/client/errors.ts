@@ -92,6 +92,45 @@ export class AtlasError extends Error {
   }
 }
 
+/** Options of {@link invalidAnswer}. */
+export interface InvalidAnswerOptions {
+  /**
+   * The error's `code`.
+   *
+   * @default {"InvalidResponse"}
+   */
+  code?: string;
+  /**
+   * The request's method.
+   *
+   * @default {"GET"}
+   */
+  method?: HttpMethod;
+}
+
+/**
+ * The {@link AtlasError} for an answer that came back 2xx but is not what the request needs — a page without
+ * items, a cursor already seen, a listed ID that is not one: kind `invalid-response`, status 200, one attempt.
+ *
+ * @example Refuse a connection read without its config
+ * ```ts
+ * import { invalidAnswer } from "./errors.ts";
+ * throw invalidAnswer("connections/abc", "Expected a connection with service and config");
+ * ```
+ */
+export function invalidAnswer(path: string, message: string, options: InvalidAnswerOptions = {}): AtlasError {
+  const { code = "InvalidResponse", method = "GET" } = options;
+  return new AtlasError({
+    kind: "invalid-response",
+    status: 200,
+    code,
+    fivetranMessage: message,
+    method,
+    path,
+    attempts: 1,
+  });
+}
+
 /** `text` on one line (line breaks and control characters as spaces), cut to `max` characters. */
 function oneLine(text: string, max: number): string {
   // deno-lint-ignore no-control-regex
