@@ -74,28 +74,40 @@ export const main = defineRecipe({
     const rows = stream || ctx.json ? undefined : new TableRows(COLUMNS);
     const connections: Connection[] = []; // --json
     const seenCursors = new Set<string>();
-    const request = (cursor: string | undefined) => {
+    const client = ctx.client; // made first: missing credentials end the run before any Call: line
+    const endpointOf = (cursor: string | undefined) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set("cursor", cursor);
-      const endpoint = `groups/${groupId}/connections?${query}`;
-      return stream && cursor !== undefined
-        ? ctx.client.request<Page>("GET", endpoint, undefined, { signal: ctx.signal }) // Ctrl-C stops a read at once
-        : ctx.call<Page>("GET", endpoint);
+      return `groups/${groupId}/connections?${query}`;
     };
+    // Call: and Response: lines for every page; in a terminal only for the first (later ones would cut the table).
+    const saysCalls = (page: number) => !stream || page === 1;
+    let endpoint = endpointOf(undefined);
+    let next: Promise<Envelope<Page>> | undefined = client.request<Page>("GET", endpoint);
+    ctx.out.call("GET", endpoint);
     let pages = 0;
     let count = 0;
-    let next: Promise<Envelope<Page>> | undefined = request(undefined);
     try {
       while (next) {
         const response = await next;
         next = undefined;
         pages++;
-        const items = pageItems(response.data, groupId, pages);
+        let items: Connection[];
+        let cursor: string | undefined;
+        try {
+          items = pageItems(response.data, groupId, pages);
+          cursor = nextCursor(response.data, groupId, pages, seenCursors);
+        } catch (error) {
+          if (saysCalls(pages)) ctx.out.response(response.code);
+          throw error;
+        }
+        // The next page is asked for first, so that it loads while this one's lines are printed and its rows
+        // drawn; the lines come in the order they always had.
+        if (cursor !== undefined) next = client.request<Page>("GET", endpoint = endpointOf(cursor));
+        if (saysCalls(pages)) ctx.out.response(response.code);
         count += items.length;
         if (!stream) ctx.out.progress(`Page ${pages}: ${items.length} connections (${count} so far)`);
-        const cursor = nextCursor(response.data, groupId, pages, seenCursors);
-        // The next page is asked for before this one is drawn, so that it loads meanwhile.
-        if (cursor !== undefined) next = request(cursor);
+        if (next && saysCalls(pages + 1)) ctx.out.call("GET", endpoint);
         if (stream) stream.push(items); // printed now, not kept
         else if (rows) rows.add(items);
         else for (const item of items) connections.push(item); // never spread a page of any size into a call
