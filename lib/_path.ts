@@ -17,6 +17,20 @@ export function dirname(path: string): string {
   return i === 0 ? path[0] : path.slice(0, i);
 }
 
+/**
+ * The last part of a path, as `node:path`'s `basename` gives it: `"logs/fivetran.log"` → `"fivetran.log"`,
+ * `"a/b/"` → `"b"`, `"/"` → `""`.
+ */
+export function basename(path: string): string {
+  const windows = Deno.build.os === "windows";
+  const isSep = (c: string) => c === "/" || (windows && c === "\\");
+  let end = path.length;
+  while (end > 0 && isSep(path[end - 1])) end--; // trailing separators
+  let start = end;
+  while (start > 0 && !isSep(path[start - 1])) start--;
+  return path.slice(start, end);
+}
+
 /** Creates a folder and its parents when missing (`mkdir -p`); `.` and `/` are left alone. */
 export function ensureDir(dir: string): void {
   if (dir === "." || dir === "/" || dir === "") return;

@@ -1,8 +1,7 @@
 // Private helpers of sql_writer.ts: what the SQL file is (through symlinks), whether it may be written (by the
 // operating system's rules, checked from the mode bits since root bypasses them), and reading it as UTF-8 in
 // pieces cut at statement boundaries, so a large file is handled in bounded memory.
-import { createHash, type Hash } from "node:crypto";
-import { dirname } from "node:path";
+import { dirname } from "../lib/_path.ts";
 import { UsageError } from "../lib/recipe.ts";
 import { cutPoint, type RewriteOptions } from "../lib/sql_rewrite.ts";
 import { fileKind } from "../lib/_read_file.ts";
@@ -159,7 +158,7 @@ export async function readPieces(
   /** The pieces of an earlier pass (same digest expected): cut there instead of looking for boundaries again. */
   cuts?: readonly number[],
 ): Promise<SqlPass> {
-  const hash = createHash("sha256");
+  const hash = new BlockDigest();
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let file: Deno.FsFile;
   try {
@@ -183,7 +182,7 @@ export async function readPieces(
     for (;;) {
       const n = await file.read(buffer);
       const chunk = n === null ? new Uint8Array(0) : buffer.subarray(0, n);
-      hash.update(chunk);
+      await hash.update(chunk);
       try {
         pending += decoder.decode(chunk, { stream: n !== null });
       } catch {
@@ -222,20 +221,57 @@ export async function readPieces(
   } finally {
     file.close();
   }
-  return { digest: hexDigest(hash), bytes, pieces };
+  return { digest: await hash.hex(), bytes, pieces };
 }
 
-/** SHA-256 of a file's bytes, read in chunks. */
+/** The fingerprint of a file's bytes ({@link BlockDigest}), read in chunks. */
 export async function digestOf(path: string): Promise<string> {
-  const hash = createHash("sha256");
+  const hash = new BlockDigest();
   using file = await Deno.open(path, { read: true });
   const buffer = new Uint8Array(READ_BYTES);
-  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) hash.update(buffer.subarray(0, n));
-  return hexDigest(hash);
+  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
+    await hash.update(buffer.subarray(0, n));
+  }
+  return await hash.hex();
 }
 
-function hexDigest(hash: Hash): string {
-  return hash.digest("hex");
+const BLOCK_BYTES = 1024 * 1024;
+
+/**
+ * A fingerprint of bytes read in chunks, for telling whether a file changed between two reads: the SHA-256 of
+ * each MiB (Web Crypto), then of those digests in order. Web Crypto has no running hash, and `node:crypto`'s
+ * would start Deno's Node-compatibility layer (tens of milliseconds) for this alone. The blocks are fixed, so
+ * the fingerprint does not depend on how the reads were cut; memory stays at one block.
+ */
+class BlockDigest {
+  #block = new Uint8Array(BLOCK_BYTES);
+  #used = 0;
+  #digests: Uint8Array[] = [];
+
+  /** Adds bytes. */
+  async update(bytes: Uint8Array): Promise<void> {
+    for (let at = 0; at < bytes.length;) {
+      const n = Math.min(BLOCK_BYTES - this.#used, bytes.length - at);
+      this.#block.set(bytes.subarray(at, at + n), this.#used);
+      this.#used += n;
+      at += n;
+      if (this.#used === BLOCK_BYTES) await this.#flush();
+    }
+  }
+
+  /** The fingerprint, in hex. */
+  async hex(): Promise<string> {
+    if (this.#used > 0 || this.#digests.length === 0) await this.#flush();
+    const all = new Uint8Array(this.#digests.length * 32);
+    this.#digests.forEach((d, i) => all.set(d, i * 32));
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async #flush(): Promise<void> {
+    this.#digests.push(new Uint8Array(await crypto.subtle.digest("SHA-256", this.#block.subarray(0, this.#used))));
+    this.#used = 0;
+  }
 }
 
 function notUtf8(given: string, offset: number): UsageError {

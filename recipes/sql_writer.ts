@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../lib/_path.ts";
 import { AtlasError } from "../lib/client/errors.ts";
 import { defineRecipe, type RecipeContext, runMain, UsageError } from "../lib/recipe.ts";
 import {

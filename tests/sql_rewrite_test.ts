@@ -325,3 +325,27 @@ Deno.test("cutPoint() cuts only where rewriting the pieces apart equals rewritin
   assert.equal(cutPoint("SELECT Sales\n.Orders"), 0, "no boundary: no cut");
   assert.equal(cutPoint("SELECT 1;\n"), 0, "whitespace at the end may go on: no cut there");
 });
+
+Deno.test("sql_writer's file fingerprint: the same for the same bytes however they are read, another for one byte changed", async () => {
+  const { digestOf, readPieces, resolveSqlFile } = await import("../recipes/_sql_file.ts");
+  const dir = await Deno.makeTempDir({ prefix: "sql_digest_" });
+  try {
+    const path = `${dir}/big.sql`;
+    const line = "SELECT id, name FROM shop.orders WHERE total > 10;\n";
+    const text = line.repeat(Math.ceil((2.5 * 1024 * 1024) / line.length)); // 2.5 MiB: whole blocks and a part
+    await Deno.writeTextFile(path, text);
+    const first = await digestOf(path);
+    assert.match(first, /^[0-9a-f]{64}$/);
+    const pass = await readPieces(await resolveSqlFile(path), {}, () => {});
+    assert.equal(pass.digest, first, "the piece-by-piece read and the plain read agree");
+    assert.equal(await digestOf(path), first);
+    const bytes = new TextEncoder().encode(text);
+    bytes[1_500_000] = bytes[1_500_000] === 0x41 ? 0x42 : 0x41;
+    await Deno.writeFile(path, bytes);
+    assert.notEqual(await digestOf(path), first);
+    await Deno.writeTextFile(path, "");
+    assert.match(await digestOf(path), /^[0-9a-f]{64}$/, "an empty file has one too");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -29,8 +29,6 @@ const RUN_DEPS = new URL("lib/_run_deps.ts", ROOT);
 const ALLOWED: Record<string, string> = {
   // Starts the whole sandbox in-process (its CLI module is not imported); the demo is not an everyday run.
   "demo.ts": "the sandbox",
-  // node:path for basename/dirname of the SQL file; left to the sql_writer hardening.
-  "sql_writer.ts": "node:path",
 };
 
 Deno.test("recipes load no node: or npm: module before they run (only lazy import() may)", () => {
