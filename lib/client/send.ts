@@ -436,7 +436,8 @@ function bytes(n: number): string {
 
 /** A signal that aborts when either does (undefined when neither is given). */
 function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (!a) return b;
+  // The recipes give a read the client's own signal (Ctrl-C): one signal, no AbortSignal.any (about 30 µs cold).
+  if (!a || a === b) return b;
   if (!b) return a;
   return AbortSignal.any([a, b]);
 }
