@@ -154,8 +154,12 @@ function pageItems(data: Page | undefined, groupId: string, page: number): Conne
 
 /** The cursor of the page after this one; `undefined` on the last page; an error for a cursor seen before. */
 function nextCursor(data: Page | undefined, groupId: string, page: number, seen: Set<string>): string | undefined {
-  const next = data?.next_cursor;
+  const next: unknown = data?.next_cursor;
   if (next === undefined || next === null || next === "") return undefined;
+  if (typeof next !== "string") {
+    const shown = JSON.stringify(next)?.slice(0, 40) ?? typeof next;
+    throw invalidPage(groupId, "InvalidResponse", `Expected next_cursor to be a string on page ${page}, got ${shown}`);
+  }
   if (seen.has(next)) {
     throw invalidPage(
       groupId,

@@ -180,3 +180,18 @@ Deno.test("paginate() stopped while a page is on the wire cancels it and leaves 
   assert.deepEqual(await pages_.next(), { value: undefined, done: true });
   assert.equal(server.requests.length, 2);
 });
+
+Deno.test("paginate() ends a next_cursor that is not a string with an InvalidResponse naming it, after the page's items", async () => {
+  await using server = startServer([], {
+    fallback: pages({ "": { items: [1, 2], next_cursor: 42 as unknown as string } }),
+  });
+  const seen: unknown[] = [];
+  const error = await rejection(async () => {
+    for await (const item of clientFor(server).paginate("groups")) seen.push(item);
+  });
+  assert.ok(error instanceof AtlasError);
+  assert.equal(error.code, "InvalidResponse");
+  assert.match(error.message, /Expected next_cursor to be a string on page 1, got 42$/);
+  assert.deepEqual(seen, [1, 2]);
+  assert.equal(server.requests.length, 1);
+});

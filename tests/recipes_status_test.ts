@@ -444,6 +444,20 @@ Deno.test("status_pagination.ts in a terminal stops at once on Ctrl-C while a la
   assert.equal(server.requests.length, 2);
 });
 
+Deno.test("status_pagination.ts ends a next_cursor that is not a string with one line and exit 1, sending nothing more", async () => {
+  await using server = startServer([
+    { body: { code: "Success", data: { items: [{ id: "c1", service: "s", schema: "x" }], next_cursor: { page: 2 } } } },
+  ]);
+  const r = await runRecipe(statusPagination, ["--group-id", "g1"], {
+    apiKey: "k",
+    apiSecret: "s",
+    baseUrl: server.baseUrl,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr.trim().split("\n").at(-1)!, /Expected next_cursor to be a string on page 1, got \{"page":2\}$/);
+  assert.equal(server.requests.length, 1);
+});
+
 Deno.test("status_pagination.ts rejects a --limit outside 1..1000 with exit 2", async () => {
   await withSandbox({}, async (sb) => {
     for (const limit of ["0", "1001", "abc", "1.5", "-3"]) {

@@ -149,7 +149,15 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
     this.#cursor = undefined;
     const next = data.next_cursor;
     if (next === undefined || next === null || next === "") return;
-    if (typeof next !== "string" || this.#seen.has(next)) {
+    if (typeof next !== "string") {
+      const seen = JSON.stringify(next)?.slice(0, 40) ?? typeof next;
+      this.#looping = this.#invalid(
+        "InvalidResponse",
+        `Expected next_cursor to be a string on page ${page}, got ${seen}`,
+      );
+      return;
+    }
+    if (this.#seen.has(next)) {
       this.#looping = this.#invalid(
         "RepeatedCursor",
         `Expected a new next_cursor on page ${page}, got one already seen ('${
