@@ -6,8 +6,6 @@
  * `"logs/fivetran.log"` → `"logs"`, `"fivetran.log"` → `"."`, `"/x"` → `"/"`; a run of separators counts as one.
  */
 export function dirname(path: string): string {
-  const windows = Deno.build.os === "windows";
-  const isSep = (c: string) => c === "/" || (windows && c === "\\");
   let end = path.length;
   while (end > 1 && isSep(path[end - 1])) end--; // trailing separators
   let i = end - 1;
@@ -22,13 +20,18 @@ export function dirname(path: string): string {
  * `"a/b/"` → `"b"`, `"/"` → `""`.
  */
 export function basename(path: string): string {
-  const windows = Deno.build.os === "windows";
-  const isSep = (c: string) => c === "/" || (windows && c === "\\");
   let end = path.length;
   while (end > 0 && isSep(path[end - 1])) end--; // trailing separators
   let start = end;
   while (start > 0 && !isSep(path[start - 1])) start--;
   return path.slice(start, end);
+}
+
+const WINDOWS = Deno.build.os === "windows";
+
+/** Whether `c` separates path parts: `/`, and on Windows `\\` too. */
+function isSep(c: string): boolean {
+  return c === "/" || (WINDOWS && c === "\\");
 }
 
 /** Creates a folder and its parents when missing (`mkdir -p`); `.` and `/` are left alone. */

@@ -152,11 +152,8 @@ export class RateLimitPacer {
    */
   tryPass(): boolean {
     const now = this.#now();
-    if (this.#pausedUntil > now) return false;
-    const interval = this.#interval();
-    if (interval === 0) return true;
-    if (this.#nextSlot > now) return false;
-    this.#nextSlot = now + interval;
+    if (this.#pausedUntil > now || (this.#nextSlot > now && this.#interval() > 0)) return false;
+    this.#takeSlot(now);
     return true;
   }
 
@@ -176,12 +173,17 @@ export class RateLimitPacer {
       if (this.#pauses === pauses) break;
     }
     if (held !== undefined) await this.#ramp(signal);
+    const delay = this.#takeSlot(this.#now());
+    if (delay > 0) await this.#sleep(delay, signal);
+  }
+
+  /** Takes the next request slot when pacing (there are none when not) and returns how long until it comes. */
+  #takeSlot(now: number): number {
     const interval = this.#interval();
-    if (interval === 0) return;
-    const now = this.#now();
+    if (interval === 0) return 0;
     const slot = Math.max(now, this.#nextSlot);
     this.#nextSlot = slot + interval;
-    if (slot > now) await this.#sleep(slot - now, signal);
+    return slot - now;
   }
 
   /**
