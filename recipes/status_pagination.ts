@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type AtlasError, invalidAnswer } from "../lib/client/errors.ts";
+import { type Page as PageRead, readPage } from "../lib/client/_pages.ts";
 import { defineRecipe, runMain, UsageError } from "../lib/recipe.ts";
 import type { RecipeContext } from "../lib/recipe.ts";
 import { type Column, streamTable, TableRows, type TableStream } from "../lib/table.ts";
@@ -74,11 +74,12 @@ export const main = defineRecipe({
     const rows = stream || ctx.json ? undefined : new TableRows(COLUMNS);
     const connections: Connection[] = []; // --json
     const seenCursors = new Set<string>();
+    const path = `groups/${groupId}/connections`;
     const client = ctx.client; // made first: missing credentials end the run before any Call: line
     const endpointOf = (cursor: string | undefined) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set("cursor", cursor);
-      return `groups/${groupId}/connections?${query}`;
+      return `${path}?${query}`;
     };
     // Call: and Response: lines for every page; in a terminal only for the first (later ones would cut the table).
     const saysCalls = (page: number) => !stream || page === 1;
@@ -92,18 +93,18 @@ export const main = defineRecipe({
         const response = await next;
         next = undefined;
         pages++;
-        let items: Connection[];
-        let cursor: string | undefined;
+        let page: PageRead<Connection>;
         try {
-          items = pageItems(response.data, groupId, pages);
-          cursor = nextCursor(response.data, groupId, pages, seenCursors);
+          page = readPage<Connection>(response.data, { page: pages, seen: seenCursors, path });
+          if (page.stop) throw page.stop;
         } catch (error) {
           if (saysCalls(pages)) ctx.out.response(response.code);
           throw error;
         }
+        const items = page.items;
         // The next page is asked for first, so that it loads while this one's lines are printed and its rows
         // drawn; the lines come in the order they always had.
-        if (cursor !== undefined) next = client.request<Page>("GET", endpoint = endpointOf(cursor));
+        if (page.next !== undefined) next = client.request<Page>("GET", endpoint = endpointOf(page.next));
         if (saysCalls(pages)) ctx.out.response(response.code);
         count += items.length;
         if (!stream) ctx.out.progress(`Page ${pages}: ${items.length} connections (${count} so far)`);
@@ -144,35 +145,5 @@ export const main = defineRecipe({
     return 0;
   },
 });
-
-/** The page's items, or an error saying the answer is not a page. */
-function pageItems(data: Page | undefined, groupId: string, page: number): Connection[] {
-  const items = data?.items;
-  if (Array.isArray(items)) return items;
-  throw invalidPage(groupId, "InvalidResponse", `Expected data.items to be a list on page ${page}`);
-}
-
-/** The cursor of the page after this one; `undefined` on the last page; an error for a cursor seen before. */
-function nextCursor(data: Page | undefined, groupId: string, page: number, seen: Set<string>): string | undefined {
-  const next: unknown = data?.next_cursor;
-  if (next === undefined || next === null || next === "") return undefined;
-  if (typeof next !== "string") {
-    const shown = JSON.stringify(next)?.slice(0, 40) ?? typeof next;
-    throw invalidPage(groupId, "InvalidResponse", `Expected next_cursor to be a string on page ${page}, got ${shown}`);
-  }
-  if (seen.has(next)) {
-    throw invalidPage(
-      groupId,
-      "RepeatedCursor",
-      `Expected a new next_cursor on page ${page}, got one already seen; stopping`,
-    );
-  }
-  seen.add(next);
-  return next;
-}
-
-function invalidPage(groupId: string, code: string, fivetranMessage: string): AtlasError {
-  return invalidAnswer(`groups/${groupId}/connections`, fivetranMessage, { code });
-}
 
 if (import.meta.main) await runMain(main);

@@ -52,7 +52,6 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
   #items: readonly T[] = [];
   #at = 0;
   #page = 0;
-  #started = false;
   #finished = false;
   #pending: Promise<Envelope<ListData<T>>> | undefined;
   #cursor: string | undefined;
@@ -115,11 +114,10 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
         this.#finished = true;
         throw this.#looping;
       }
-      if (this.#started && this.#cursor === undefined) {
+      if (this.#page > 0 && this.#cursor === undefined) {
         this.#finished = true;
         return DONE;
       }
-      this.#started = true;
       const pending = this.#init.fetchPage<T>(this.#cursor, this.#signal);
       this.#pending = pending;
       let envelope: Envelope<ListData<T>>;
@@ -135,39 +133,19 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
     }
   }
 
-  /** Takes a page's items and its cursor (or notes a repeated cursor, thrown once the items are out). */
+  /** Takes a page's items and its cursor (or the error to throw once the items are out). */
   #take(envelope: Envelope<ListData<T>>): void {
-    const page = ++this.#page;
-    const data = envelope.data;
-    if (!isRecord(data) || !Array.isArray(data.items)) {
+    let page: Page<T>;
+    try {
+      page = readPage<T>(envelope.data, { page: ++this.#page, seen: this.#seen, path: this.#init.path });
+    } catch (error) {
       this.#finished = true;
-      const seen = JSON.stringify(data)?.slice(0, 80);
-      throw this.#invalid("InvalidResponse", `Expected data.items to be a list on page ${page}, got ${seen}`);
+      throw error;
     }
-    this.#items = data.items;
+    this.#items = page.items;
     this.#at = 0;
-    this.#cursor = undefined;
-    const next = data.next_cursor;
-    if (next === undefined || next === null || next === "") return;
-    if (typeof next !== "string") {
-      const seen = JSON.stringify(next)?.slice(0, 40) ?? typeof next;
-      this.#looping = this.#invalid(
-        "InvalidResponse",
-        `Expected next_cursor to be a string on page ${page}, got ${seen}`,
-      );
-      return;
-    }
-    if (this.#seen.has(next)) {
-      this.#looping = this.#invalid(
-        "RepeatedCursor",
-        `Expected a new next_cursor on page ${page}, got one already seen ('${
-          String(next).slice(0, 40)
-        }'); stopping instead of looping`,
-      );
-      return;
-    }
-    this.#seen.add(next);
-    this.#cursor = next;
+    this.#cursor = page.next;
+    this.#looping = page.stop;
   }
 
   async #stop(): Promise<void> {
@@ -179,8 +157,58 @@ export class Pages<T> implements AsyncGenerator<T, undefined, unknown> {
     this.#stopped.abort(new Error("paginate() was stopped while this page was on the wire"));
     await pending.catch(() => {}); // nothing is left in flight
   }
+}
 
-  #invalid(code: string, fivetranMessage: string): AtlasError {
-    return invalidAnswer(this.#init.path, fivetranMessage, { code });
+/** One page of a cursor listing, read by {@link readPage}. */
+export interface Page<T> {
+  /** The page's items. */
+  items: T[];
+  /** The cursor of the next page; `undefined` on the last. */
+  next: string | undefined;
+  /** Why the listing cannot go on (a `next_cursor` that is no string, or one seen before): thrown once the items are out. */
+  stop?: AtlasError;
+}
+
+/** Where a page stands in its listing, for {@link readPage}. */
+export interface PageContext {
+  /** Its number, from 1. */
+  page: number;
+  /** The cursors seen so far; the page's own is added. */
+  seen: Set<string>;
+  /** The endpoint's path, for errors. */
+  path: string;
+}
+
+/**
+ * Reads one page of a cursor listing (`paginate()` and `status_pagination.ts`): `data.items` must be a list
+ * (else it throws an invalid-response error), and `next_cursor` a string not seen before (else `stop`).
+ *
+ * @example Read the first page of a listing
+ * ```ts
+ * import { readPage } from "./_pages.ts";
+ * const page = readPage({ items: [1, 2], next_cursor: "c2" }, { page: 1, seen: new Set(), path: "groups" });
+ * console.log(page.items, page.next); // [1, 2] "c2"
+ * ```
+ */
+export function readPage<T>(data: unknown, { page, seen, path }: PageContext): Page<T> {
+  if (!isRecord(data) || !Array.isArray(data.items)) {
+    const shown = JSON.stringify(data)?.slice(0, 80);
+    throw invalidAnswer(path, `Expected data.items to be a list on page ${page}, got ${shown}`);
   }
+  const items = data.items as T[];
+  const next = data.next_cursor;
+  if (next === undefined || next === null || next === "") return { items, next: undefined };
+  if (typeof next !== "string") {
+    const shown = JSON.stringify(next)?.slice(0, 40) ?? typeof next;
+    const message = `Expected next_cursor to be a string on page ${page}, got ${shown}`;
+    return { items, next: undefined, stop: invalidAnswer(path, message) };
+  }
+  if (seen.has(next)) {
+    const message = `Expected a new next_cursor on page ${page}, got one already seen ('${
+      next.slice(0, 40)
+    }'); stopping instead of looping`;
+    return { items, next: undefined, stop: invalidAnswer(path, message, { code: "RepeatedCursor" }) };
+  }
+  seen.add(next);
+  return { items, next };
 }
