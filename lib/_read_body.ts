@@ -21,11 +21,17 @@ export async function readBodyUpTo(body: ReadableStream<Uint8Array>, limit: numb
     }
     chunks.push(value);
   }
+  return { bytes: concatBytes(chunks, total) };
+}
+
+/** `parts` as one array of `total` bytes (the one part itself when there is one). */
+export function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
   const bytes = new Uint8Array(total);
   let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
   }
-  return { bytes };
+  return bytes;
 }

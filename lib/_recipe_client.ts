@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Http1Agent } from "./client/_http1.ts";
 import type { Atlas, AtlasOptions } from "./client/client.ts";
 import type { HttpMethod } from "./client/errors.ts";
 import type { RateLimitPacer, SpacingChange } from "./client/pacer.ts";
@@ -56,6 +57,7 @@ export interface RecipeClientInit {
  *   dryRun: false,
  * });
  * console.log(clients.client.baseUrl);
+ * clients.close();
  * ```
  */
 export class RecipeClient {
@@ -63,6 +65,7 @@ export class RecipeClient {
   #real: Atlas | undefined;
   #dry: Atlas | undefined;
   #pacer: RateLimitPacer | undefined;
+  #agent: Http1Agent | undefined;
 
   /**
    * Creates the holder; nothing is made until {@link RecipeClient.client} is read.
@@ -76,6 +79,11 @@ export class RecipeClient {
   /** The client: the real one, or under `--dry-run` one that sends only reads and answers changes `DryRun`. */
   get client(): Atlas {
     return this.#init.dryRun ? (this.#dry ??= this.#dryClient()) : this.#realClient();
+  }
+
+  /** Closes the run's connections (its end). */
+  close(): void {
+    this.#agent?.close();
   }
 
   /** The rate-limit budget the API last reported; empty before any answer. */
@@ -102,7 +110,9 @@ export class RecipeClient {
         now: given.now ?? Date.now,
         onSpacing: (change) => out.warn(spacingLine(change)),
       });
-    const client = runDeps.createAtlas({
+    // The run's own HTTP/1.1 connections, closed when it ends (lib/client/_http1.ts): unless a proxy may be set.
+    if (given.fetch === undefined) this.#agent = runDeps.Http1Agent.whenDirect();
+    const client = runDeps.createAtlasOver(this.#agent, {
       logger: log.logger,
       onWarning: (m) => out.warn(m),
       onRetry: runDeps.noticePrinter((m) => out.warn(m), { now }),

@@ -6,7 +6,8 @@
  */
 
 export { basicCredentials } from "./_base64.ts";
-export { createAtlas } from "./client/client.ts";
+export { createAtlasOver } from "./client/client.ts";
+export { Http1Agent } from "./client/_http1.ts";
 export { noticePrinter } from "./client/notice.ts";
 export { RateLimitPacer } from "./client/pacer.ts";
 export { baseUrlFromEnv, loadConfig } from "./config.ts";

@@ -370,6 +370,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       ...(deps.stderr ? { stderr: deps.stderr } : {}),
     });
     let log: RequestLog | undefined;
+    let clients: RecipeClient | undefined;
     try {
       const flags = readFlags(spec, args);
       if (flags.help) {
@@ -380,7 +381,9 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       const runDeps = await import("./_run_deps.ts");
       // A log that cannot be written (a folder, a full disk) is reported once; the work goes on.
       log = deps.log ?? runDeps.openLogFromEnv({ onError: (m) => out.warn(m) });
-      const code = await spec.run(recipeContext({ flags, deps, out, log, runDeps }));
+      const run = recipeContext({ flags, deps, out, log, runDeps });
+      clients = run.clients;
+      const code = await spec.run(run.ctx);
       return code ?? EXIT_OK;
     } catch (error) {
       const { code, message } = classify(error);
@@ -388,6 +391,7 @@ export function defineRecipe(spec: RecipeSpec): RecipeMain {
       log?.write(code === EXIT_USAGE ? "warn" : "error", `${spec.name}: ${message}`);
       return code;
     } finally {
+      clients?.close();
       if (!deps.log) log?.close();
     }
   };
@@ -432,8 +436,10 @@ interface ContextParts {
   runDeps: RunDeps;
 }
 
-/** The context a recipe's `run` receives. */
-function recipeContext({ flags, deps, out, log, runDeps }: ContextParts): RecipeContext {
+/** The context a recipe's `run` receives, and the run's client (closed when the run ends). */
+function recipeContext(
+  { flags, deps, out, log, runDeps }: ContextParts,
+): { ctx: RecipeContext; clients: RecipeClient } {
   const dryRun = flags["dry-run"] === true;
   const signal = deps.signal ?? new AbortController().signal;
   const sleep = deps.sleep ?? abortableSleep;
@@ -491,7 +497,7 @@ function recipeContext({ flags, deps, out, log, runDeps }: ContextParts): Recipe
       return response;
     },
   };
-  return ctx;
+  return { ctx, clients };
 }
 
 /** The flag readers of {@link RecipeContext}: `string`, `list`, `id` and `ids`. */

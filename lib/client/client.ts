@@ -10,6 +10,7 @@ import { basicCredentials } from "../_base64.ts";
 import { baseUrlFromEnv, checkBaseUrl, loadConfig } from "../config.ts";
 import { USER_AGENT } from "../_version.ts";
 import type { Envelope, ListData } from "./envelope.ts";
+import type { Http1Agent } from "./_http1.ts";
 import { Pages } from "./_pages.ts";
 import type { HttpMethod } from "./errors.ts";
 import type { AtlasLogger } from "./log_entry.ts";
@@ -238,7 +239,32 @@ export interface Atlas {
  * ```
  */
 export function createAtlas(options: AtlasOptions = {}): Atlas {
-  const sender = openSender(options);
+  return atlasOver(openSender(options, undefined));
+}
+
+/**
+ * {@link createAtlas}, its requests sent over `agent`'s HTTP/1.1 connections rather than `fetch` (unless
+ * `options.fetch` is given): for a recipe run, which owns the agent and closes it when it ends. `undefined`
+ * (no agent: a proxy may be set) sends through `fetch`.
+ *
+ * @example A run's client over its own connections
+ * ```ts
+ * import { Http1Agent } from "./_http1.ts";
+ * import { createAtlasOver } from "./client.ts";
+ * const agent = Http1Agent.whenDirect();
+ * try {
+ *   const client = createAtlasOver(agent, { apiKey: "key", apiSecret: "secret" });
+ *   console.log(client.baseUrl);
+ * } finally {
+ *   agent?.close();
+ * }
+ * ```
+ */
+export function createAtlasOver(agent: Http1Agent | undefined, options: AtlasOptions = {}): Atlas {
+  return atlasOver(openSender(options, options.fetch === undefined ? agent : undefined));
+}
+
+function atlasOver(sender: Sender): Atlas {
   return {
     baseUrl: sender.baseUrl,
     request: sender.send,
@@ -246,8 +272,8 @@ export function createAtlas(options: AtlasOptions = {}): Atlas {
   };
 }
 
-/** The request pipeline of a client with these options: its defaults resolved and checked. */
-function openSender(options: AtlasOptions = {}): Sender {
+/** The request pipeline of a client with these options (its defaults resolved and checked), over `agent` if given. */
+function openSender(options: AtlasOptions, agent: Http1Agent | undefined): Sender {
   const {
     fetch: fetchImpl = globalThis.fetch,
     timeout = 30_000,
@@ -294,6 +320,7 @@ function openSender(options: AtlasOptions = {}): Sender {
     authorization,
     secrets: [apiKey ?? "", apiSecret ?? "", authorization, credentials].filter((s) => s !== ""),
     fetch: fetchImpl,
+    ...(agent ? { agent } : {}),
     userAgent,
     maxResponseBytes,
     timeout,

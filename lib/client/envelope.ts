@@ -143,7 +143,7 @@ function describe(value: unknown): string {
  */
 export function readError(
   text: string,
-  response: { statusText: string; headers: Headers },
+  response: { statusText: string; headers: Pick<Headers, "get"> },
 ): { code: string; message: string } {
   const parsed = parseJson(text);
   const body = parsed.ok && isRecord(parsed.value) ? parsed.value : undefined;

@@ -200,7 +200,7 @@ export class RateLimitPacer {
   }
 
   /** Records an answer's budget headers. */
-  observe(headers: Headers): void {
+  observe(headers: Pick<Headers, "get" | "has">): void {
     const limit = Number(headers.get("x-rate-limit"));
     const remaining = Number(headers.get("x-rate-limit-remaining"));
     if (headers.has("x-rate-limit") && Number.isFinite(limit) && limit > 0) this.#limit = limit;

@@ -7,12 +7,15 @@
 
 import { readBodyUpTo } from "../_read_body.ts";
 import { firstLine } from "../_text.ts";
+import { AnswerTooLarge, type Http1Agent } from "./_http1.ts";
 import type { HttpMethod } from "./errors.ts";
 
 /** What every attempt of a client shares. */
 export interface TransportSettings {
   /** The fetch implementation. */
   fetch: typeof fetch;
+  /** When given, attempts go over its HTTP/1.1 connections instead of `fetch` (a recipe run's own). */
+  agent?: Http1Agent;
   /** The `Authorization` header value. */
   authorization: string;
   /** The `User-Agent` header value. */
@@ -39,10 +42,20 @@ export interface AttemptInit {
   idempotent: boolean;
 }
 
+/** What the client reads of an answer besides its body: a fetch `Response` is one. */
+export interface AnswerHead {
+  /** HTTP status. */
+  status: number;
+  /** The reason phrase. */
+  statusText: string;
+  /** The headers. */
+  headers: Pick<Headers, "get" | "has">;
+}
+
 /** An answer, read in full. */
 export interface Answer {
-  /** The response (its body already consumed). */
-  response: Response;
+  /** The status and headers (a fetch `Response` has its body already consumed). */
+  response: AnswerHead;
   /** The body text. */
   text: string;
 }
@@ -70,9 +83,6 @@ export interface Answer {
  */
 export async function sendAttempt(settings: TransportSettings, attempt: AttemptInit): Promise<Answer> {
   const { method, url, body, accept, timeout, signal, idempotent } = attempt;
-  // Deno's fetch silently sends a request again when a reused keep-alive connection closes before the
-  // answer; for a request that must not be repeated (a create), use a fresh connection that is never reused.
-  const single = idempotent ? undefined : freshConnection();
   const controller = new AbortController();
   // AbortSignal.timeout rather than setTimeout: in Deno 2.9 the first setTimeout loads part of the Node
   // compatibility layer (about 5 ms of every recipe's start-up); the timeout signal's timer does not.
@@ -89,21 +99,48 @@ export async function sendAttempt(settings: TransportSettings, attempt: AttemptI
       "User-Agent": settings.userAgent,
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const init: RequestInit & { client?: Deno.HttpClient } = {
-      method,
-      headers,
-      body,
-      signal: controller.signal,
-      redirect: "manual",
-    };
+    const request = { method, url, headers, body, signal: controller.signal, idempotent };
+    return await (settings.agent ? overAgent(settings, request) : overFetch(settings, request));
+  } finally {
+    expiry.removeEventListener("abort", onExpiry);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** One attempt's request, its headers made. */
+interface Outgoing extends Pick<AttemptInit, "method" | "url" | "body" | "idempotent"> {
+  headers: Record<string, string>;
+  /** Aborted by the caller's signal or the attempt's timeout. */
+  signal: AbortSignal;
+}
+
+/** One attempt through `fetch`. */
+async function overFetch(settings: TransportSettings, request: Outgoing): Promise<Answer> {
+  const { method, url, headers, body, signal, idempotent } = request;
+  // Deno's fetch silently sends a request again when a reused keep-alive connection closes before the
+  // answer; for a request that must not be repeated (a create), use a fresh connection that is never reused.
+  const single = idempotent ? undefined : freshConnection();
+  try {
+    const init: RequestInit & { client?: Deno.HttpClient } = { method, headers, body, signal, redirect: "manual" };
     if (single) init.client = single;
     const response = await settings.fetch(url, init);
     const text = await readCapped(response, settings.maxResponseBytes);
     return { response, text };
   } finally {
     single?.close();
-    expiry.removeEventListener("abort", onExpiry);
-    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** One attempt over the run's own HTTP/1.1 connections (which never send a request twice unless it is safe). */
+async function overAgent(settings: TransportSettings, request: Outgoing): Promise<Answer> {
+  const { method, url, headers, body, signal, idempotent } = request;
+  const maxBytes = settings.maxResponseBytes;
+  try {
+    const answer = await settings.agent!.request({ method, url, headers, body, signal, fresh: !idempotent, maxBytes });
+    return { response: answer, text: answer.text };
+  } catch (error) {
+    if (error instanceof AnswerTooLarge) throw new ResponseTooLarge(error, error.seen, maxBytes, error.announced);
+    throw error;
   }
 }
 
@@ -121,12 +158,17 @@ export class ResponseTooLarge extends Error {
   /**
    * Creates the error.
    *
-   * @param response The answer (its body cancelled).
+   * @param response The answer's status and headers (its body not read further).
    * @param seen Bytes announced by `Content-Length`, or read before stopping.
    * @param limit The cap.
    * @param announced Whether `seen` is the `Content-Length` (else the bytes read before stopping).
    */
-  constructor(readonly response: Response, readonly seen: number, readonly limit: number, readonly announced: boolean) {
+  constructor(
+    readonly response: AnswerHead,
+    readonly seen: number,
+    readonly limit: number,
+    readonly announced: boolean,
+  ) {
     super(`Answer larger than ${limit} bytes`);
     this.name = "ResponseTooLarge";
   }
