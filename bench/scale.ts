@@ -18,6 +18,8 @@
 import { parseArgs } from "node:util";
 import { createAtlas, paginate } from "../mod.ts";
 import { openLog } from "../lib/log.ts";
+import { createAtlasOver } from "../lib/client/client.ts";
+import { Http1Agent } from "../lib/client/_http1.ts";
 import { sandboxProcess } from "./_sandbox_process.ts";
 import { main as pause } from "../recipes/pause.ts";
 import { scaleSeed } from "../tests/_scale.ts";
@@ -95,6 +97,9 @@ if (only === "client") {
   const sandbox = await sandboxProcess(["--seed", seed, "--rate-limit", "100000000"]);
   const { FIVETRAN_BASE_URL: baseUrl, FIVETRAN_API_KEY: apiKey, FIVETRAN_API_SECRET: apiSecret } = sandbox.env;
   const client = createAtlas({ apiKey, apiSecret, baseUrl });
+  // What a recipe run's client does: the same, over its own HTTP/1.1 connections (lib/client/_http1.ts).
+  const agent = new Http1Agent();
+  const runClient = createAtlasOver(agent, { apiKey, apiSecret, baseUrl });
   const headers = { Authorization: `Basic ${btoa(`${apiKey}:${apiSecret}`)}`, Accept: "application/json" };
   const bare = async () => {
     let cursor: string | undefined;
@@ -108,11 +113,12 @@ if (only === "client") {
     } while (cursor);
     return n;
   };
-  const viaPaginate = async () => {
+  const viaPaginate = async (over = client) => {
     let n = 0;
-    for await (const _ of paginate("groups/g/connections", { limit: 1000, client })) n++;
+    for await (const _ of paginate("groups/g/connections", { limit: 1000, client: over })) n++;
     return n;
   };
+  const viaAgent = () => viaPaginate(runClient);
   const time = async (fn: () => Promise<number>) => {
     const t0 = performance.now();
     if (await fn() !== 10_000) throw new Error("wrong count");
@@ -120,18 +126,27 @@ if (only === "client") {
   };
   await time(bare); // warm-up
   await time(viaPaginate);
+  await time(viaAgent);
   const bareTimes: number[] = [];
   const clientTimes: number[] = [];
+  const agentTimes: number[] = [];
   for (let i = 0; i < RUNS * 3; i++) {
     bareTimes.push(await time(bare));
     clientTimes.push(await time(viaPaginate));
+    agentTimes.push(await time(viaAgent));
   }
+  agent.close();
   await sandbox.close();
-  const [b, c] = [median(bareTimes), median(clientTimes)];
+  const [b, c, a] = [median(bareTimes), median(clientTimes), median(agentTimes)];
   const command = "deno task bench:scale --only client  (also: deno bench --allow-all bench/scale_bench.ts)";
   rows.push({ figure: `list 10,000 connections, bare fetch loop (median of ${RUNS * 3})`, value: ms(b), command });
   rows.push({ figure: `list 10,000 connections, paginate() (median of ${RUNS * 3})`, value: ms(c), command });
   rows.push({ figure: "paginate() / bare fetch", value: `${(c / b).toFixed(2)}x`, command });
+  rows.push({
+    figure: `paginate() over a recipe run's own connections (median of ${RUNS * 3}) / bare fetch`,
+    value: `${ms(a)}: ${(a / b).toFixed(2)}x`,
+    command,
+  });
 }
 
 // ---- 2. bulk throughput

@@ -68,6 +68,10 @@ export function startFrontProxy(
       } catch { /* ignore */ }
       return;
     }
+    // The pipe writes what it reads as it comes: with Nagle's algorithm on, an answer's last partial segment
+    // waited for the client's delayed ACK, 40 ms, about one large answer in ten (a real API server sets this too).
+    (client as Deno.TcpConn).setNoDelay(true);
+    (upstream as Deno.TcpConn).setNoDelay(true);
     const pair: Pair = { client, upstream, closed: false };
     if (closing) return closePair(pair);
     const key = (upstream.localAddr as Deno.NetAddr).port;
