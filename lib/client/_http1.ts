@@ -12,7 +12,7 @@
 // proxy) and not when a proxy variable is set or cannot be read (a run without --allow-env for them, such as a
 // recipe run through its shebang). FIVETRAN_HTTP=fetch sends a run's requests through fetch all the same.
 
-import { concatBytes as concat, readBodyUpTo } from "../_read_body.ts";
+import { concatBytes as concat } from "../_read_body.ts";
 
 /** One request: what the transport sends (without Host, Content-Length, Connection or Accept-Encoding). */
 export interface Http1Request {
@@ -89,6 +89,8 @@ export class AnswerTooLarge extends Error {
 
 /** The largest answer head read (status line and headers). */
 const MAX_HEAD = 64 * 1024;
+/** Headers the agent writes itself. */
+const FRAMING_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection", "accept-encoding"]);
 /** A header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Idle connections kept per origin. */
@@ -138,7 +140,7 @@ export class Http1Agent {
     const origin = `${req.url.protocol}//${req.url.host}`;
     for (let tries = 0;; tries++) {
       if (this.#closed) throw new Error("HTTP connections closed (the run has ended)");
-      const reused = req.fresh || tries > 0 ? undefined : this.#idle.get(origin)?.pop();
+      const reused = req.fresh || tries > 0 ? undefined : this.#kept(origin);
       const connection = reused ?? await this.#connect(req);
       try {
         const answer = await connection.exchange(req, bytes);
@@ -168,52 +170,77 @@ export class Http1Agent {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new TypeError(`Expected an http: or https: URL, got '${url.protocol}'`);
     }
-    signal.throwIfAborted();
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const tls = url.protocol === "https:";
     const port = url.port ? Number(url.port) : tls ? 443 : 80;
-    const connecting: Promise<Deno.Conn> = tls
-      ? Deno.connectTls({
-        hostname,
-        port,
-        alpnProtocols: ["http/1.1"],
-        ...(this.#caCerts ? { caCerts: this.#caCerts } : {}),
-      })
-      : Deno.connect({ hostname, port });
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    let conn: Deno.Conn;
     try {
-      const conn = await Promise.race([connecting, aborted]);
       // No TCP_NODELAY, as fetch: a request is one write, which Nagle's algorithm does not hold back.
-      const connection = new Connection(conn);
-      if (this.#closed) {
-        connection.close();
-        throw new Error("HTTP connections closed (the run has ended)");
-      }
-      this.#open.add(connection);
-      return connection;
+      conn = await Deno.connect({ hostname, port, signal });
+      if (tls) conn = await handshake(conn, hostname, this.#caCerts, signal);
     } catch (error) {
-      // A connection that comes after the abort is closed at once.
-      connecting.then((conn) => signal.aborted && conn.close(), () => {});
-      throw error;
-    } finally {
-      signal.removeEventListener("abort", onAbort!);
+      throw signal.aborted ? signal.reason : error;
     }
+    const connection = new Connection(conn);
+    if (this.#closed) {
+      connection.close();
+      throw new Error("HTTP connections closed (the run has ended)");
+    }
+    this.#open.add(connection);
+    return connection;
   }
 
   #release(origin: string, connection: Connection) {
     const idle = this.#idle.get(origin) ?? [];
     if (idle.length >= MAX_IDLE) return this.#drop(connection);
+    connection.rest();
     idle.push(connection);
     this.#idle.set(origin, idle);
+  }
+
+  /** The most recently kept connection to `origin` that nothing spoiled while it rested. */
+  #kept(origin: string): Connection | undefined {
+    const idle = this.#idle.get(origin);
+    for (let connection = idle?.pop(); connection; connection = idle?.pop()) {
+      if (connection.usable) return connection;
+      this.#drop(connection);
+    }
+    return undefined;
   }
 
   #drop(connection: Connection) {
     connection.close();
     this.#open.delete(connection);
+  }
+}
+
+/** TLS over `tcp`, its handshake done (ended, and the socket closed, by `signal`). */
+async function handshake(
+  tcp: Deno.Conn,
+  hostname: string,
+  caCerts: string[] | undefined,
+  signal: AbortSignal,
+): Promise<Deno.TlsConn> {
+  const secure = await Deno.startTls(tcp as Deno.TcpConn, {
+    hostname,
+    alpnProtocols: ["http/1.1"],
+    ...(caCerts ? { caCerts } : {}),
+  });
+  const onAbort = () => secure.close();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    signal.throwIfAborted();
+    await secure.handshake();
+    return secure;
+  } catch (error) {
+    try {
+      secure.close();
+    } catch {
+      // closed by the abort
+    }
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 
@@ -224,8 +251,11 @@ function requestHead(req: Http1Request, bodyBytes: number | undefined): string {
   let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
   for (const name in headers) {
     const value = headers[name];
-    if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) {
-      throw new TypeError(`Expected a header without line breaks, got '${name}'`);
+    if (!TOKEN.test(name) || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`Expected a header of Latin-1 text without line breaks, got '${name.slice(0, 40)}'`);
+    }
+    if (FRAMING_HEADERS.has(name.toLowerCase())) {
+      throw new TypeError(`Expected no '${name}' header: the connection sets it`);
     }
     head += `${name}: ${value}\r\n`;
   }
@@ -251,6 +281,10 @@ class Connection {
   #start = 0;
   #end = 0;
   #closed = false;
+  /** While kept idle, a read that tells a close or stray bytes from the server (then it is not used again). */
+  #pending: Promise<number | null> | undefined;
+  #idle = false;
+  #spoiled = false;
   /** Whether it may carry another request. */
   reusable = false;
   /** Whether the last exchange failed before any byte of its answer came. */
@@ -258,6 +292,34 @@ class Connection {
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
+  }
+
+  /** Whether a kept connection may carry the next request: nothing came from the server while it was idle. */
+  get usable(): boolean {
+    return !this.#closed && !this.#spoiled;
+  }
+
+  /**
+   * Keeps it idle with one read pending, which does not hold the process open: a close or bytes that come before
+   * the next request spoil it (a server's idle timeout, a stray or late answer).
+   */
+  rest() {
+    this.#start = this.#end = 0;
+    this.#idle = true;
+    const pending = this.#pending = this.#conn.read(this.#buf);
+    pending.then(() => this.#spoil(), () => this.#spoil());
+    this.#conn.unref();
+  }
+
+  #spoil() {
+    if (this.#idle) this.#spoiled = true;
+  }
+
+  /** Ends the rest: the pending read becomes the answer's first. */
+  #awake() {
+    if (!this.#idle) return;
+    this.#idle = false;
+    this.#conn.ref();
   }
 
   close() {
@@ -277,6 +339,8 @@ class Connection {
     const onAbort = () => this.close();
     req.signal.addEventListener("abort", onAbort, { once: true });
     try {
+      req.signal.throwIfAborted();
+      this.#awake();
       for (let done = 0; done < request.length;) done += await this.#conn.write(request.subarray(done));
       for (let informational = 0; informational <= 16; informational++) {
         const answer = await this.#readAnswer(req);
@@ -324,7 +388,7 @@ class Connection {
         return head;
       }
       searched = this.#end - this.#start;
-      if (at !== -1 || searched > MAX_HEAD) {
+      if (at !== -1 || searched > MAX_HEAD + 3) {
         throw new Error(`Invalid HTTP answer: a head longer than ${MAX_HEAD} bytes`);
       }
       if (!await this.#fill()) {
@@ -370,7 +434,9 @@ class Connection {
   }
 
   async #readChunked(maxBytes: number, tooLarge: (seen: number, announced: boolean) => Error): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
+    // One buffer, grown by doubling: a chunk is copied in, not kept as an array of its own (a million one-byte
+    // chunks would cost hundreds of bytes each).
+    let body = new Uint8Array(4096);
     let total = 0;
     for (;;) {
       const line = await this.#readLine("chunk size");
@@ -378,9 +444,14 @@ class Connection {
       if (!size) throw new Error(`Invalid HTTP answer: a chunk size of '${line.slice(0, 40)}'`);
       const length = parseInt(size[1], 16);
       if (length === 0) break;
+      if (total + length > maxBytes) throw tooLarge(total, false); // before reading a chunk that would pass it
+      if (total + length > body.length) {
+        const grown = new Uint8Array(Math.min(maxBytes, Math.max(body.length * 2, total + length)));
+        grown.set(body.subarray(0, total));
+        body = grown;
+      }
+      await this.#takeInto(body, total, length);
       total += length;
-      if (total > maxBytes) throw tooLarge(total, false);
-      parts.push(await this.#take(length));
       if (await this.#readLine("chunk end") !== "") {
         throw new Error("Invalid HTTP answer: a chunk longer than its size");
       }
@@ -389,7 +460,7 @@ class Connection {
     for (let lines = 0; await this.#readLine("trailer") !== ""; lines++) {
       if (lines > 100) throw new Error("Invalid HTTP answer: too many trailer lines");
     }
-    return concat(parts, total);
+    return body.subarray(0, total);
   }
 
   /** One CRLF-ended line (without it), at most 4 KiB. */
@@ -411,19 +482,33 @@ class Connection {
   /** Exactly `length` bytes of body. */
   async #take(length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
+    await this.#takeInto(out, 0, length);
+    return out;
+  }
+
+  /** Exactly `length` bytes of body into `out` from `at`. */
+  async #takeInto(out: Uint8Array, at: number, length: number): Promise<void> {
     const buffered = Math.min(length, this.#end - this.#start);
-    out.set(this.#buf.subarray(this.#start, this.#start + buffered));
+    out.set(this.#buf.subarray(this.#start, this.#start + buffered), at);
     this.#start += buffered;
     for (let got = buffered; got < length;) {
-      const n = await this.#conn.read(out.subarray(got));
+      const n = await this.#conn.read(out.subarray(at + got, at + length));
       if (n === null) throw new Error("Connection closed in the answer's body");
       got += n;
     }
-    return out;
   }
 
   /** Reads more bytes into the buffer (moving or growing it when full); `false` at the end of the stream. */
   async #fill(): Promise<boolean> {
+    if (this.#pending) {
+      // The read begun at rest, into the empty buffer.
+      const n = await this.#pending;
+      this.#pending = undefined;
+      if (n === null) return false;
+      this.unanswered = false;
+      this.#end += n;
+      return true;
+    }
     const used = this.#end - this.#start;
     if (used === 0) this.#start = this.#end = 0;
     else if (this.#end === this.#buf.length) {
@@ -502,10 +587,41 @@ async function decodeBody(
   if (coding !== "gzip" && coding !== "x-gzip") {
     throw new Error(`Invalid HTTP answer: a Content-Encoding of '${coding}'`);
   }
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const read = await readBodyUpTo(stream, maxBytes);
-  if ("over" in read) throw tooLarge();
-  return DECODER.decode(read.bytes);
+  return DECODER.decode(await gunzip(bytes, maxBytes, tooLarge));
+}
+
+/**
+ * `bytes` gunzipped, at most `maxBytes`: the compressed bytes go in 4 KiB at a time and what comes out is counted
+ * between pieces, so that a small bomb (4 MB inflating to 4 GiB) stops at the cap, not after inflating whole.
+ */
+async function gunzip(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
+  const inflate = new DecompressionStream("gzip");
+  const writer = inflate.writable.getWriter();
+  const reader = inflate.readable.getReader();
+  const feeding = (async () => {
+    for (let at = 0; at < bytes.length; at += 4096) await writer.write(bytes.slice(at, at + 4096));
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // a failure shows in the reads
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge();
+      parts.push(value);
+    }
+    await feeding;
+    return concat(parts, total);
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    await writer.abort().catch(() => {});
+    throw error instanceof AnswerTooLarge
+      ? error
+      : new Error(`Invalid HTTP answer: gzip that does not inflate (${error})`);
+  }
 }
 
 function indexOf(buf: Uint8Array, needle: number[], from: number, to: number): number {
