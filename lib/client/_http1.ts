@@ -44,7 +44,16 @@ export interface Http1Answer {
   text: string;
 }
 
-/** An answer's headers: names without case, repeated ones joined by `, ` (as fetch's `Headers` joins them). */
+/**
+ * An answer's headers: names without case, repeated ones joined by `, ` (as fetch's `Headers` joins them).
+ *
+ * @example Read a header whatever its case
+ * ```ts
+ * import { AnswerHeaders } from "./_http1.ts";
+ * const headers = new AnswerHeaders(new Map([["retry-after", "5"]]));
+ * console.log(headers.get("Retry-After")); // "5"
+ * ```
+ */
 export class AnswerHeaders {
   #map: Map<string, string>;
 
@@ -64,7 +73,16 @@ export class AnswerHeaders {
   }
 }
 
-/** An answer whose body is longer than the request's `maxBytes`: not read further. */
+/**
+ * An answer whose body is longer than the request's `maxBytes`: not read further.
+ *
+ * @example Tell a refused answer from a network failure
+ * ```ts
+ * import { AnswerTooLarge } from "./_http1.ts";
+ * declare const error: unknown;
+ * if (error instanceof AnswerTooLarge) console.log(error.status, error.seen);
+ * ```
+ */
 export class AnswerTooLarge extends Error {
   /**
    * Creates the error.
@@ -99,8 +117,28 @@ const MAX_IDLE = 16;
 const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 /**
- * Keep-alive HTTP/1.1 connections over `Deno.connect` and `Deno.connectTls`, one request at a time on each.
+ * Keep-alive HTTP/1.1 connections over `Deno.connect` (and `Deno.startTls`), one request at a time on each.
  * {@link Http1Agent.close} closes them all (a recipe run's end).
+ *
+ * @example One GET over the agent's connections
+ * ```ts
+ * import { Http1Agent } from "./_http1.ts";
+ * const agent = new Http1Agent();
+ * try {
+ *   const answer = await agent.request({
+ *     method: "GET",
+ *     url: new URL("https://api.fivetran.com/v1/groups"),
+ *     headers: { Authorization: `Basic ${btoa("key:secret")}`, Accept: "application/json" },
+ *     body: undefined,
+ *     signal: AbortSignal.timeout(30_000),
+ *     fresh: false,
+ *     maxBytes: 1 << 20,
+ *   });
+ *   console.log(answer.status, answer.text.length);
+ * } finally {
+ *   agent.close();
+ * }
+ * ```
  */
 export class Http1Agent {
   #idle = new Map<string, Connection[]>();
