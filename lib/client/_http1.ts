@@ -20,7 +20,10 @@ export interface Http1Request {
   method: string;
   /** An `http:` or `https:` URL. */
   url: URL;
-  /** Header names and values: Latin-1 text without line breaks, and none that frames the request (Host, Content-Length, Transfer-Encoding, Connection, Accept-Encoding). */
+  /**
+   * Header names and values: Latin-1 text without line breaks, and none that frames the request (`Host`,
+   * `Content-Length`, `Transfer-Encoding`, `Connection`, `Accept-Encoding`), which the agent writes itself.
+   */
   headers: Record<string, string>;
   /** The body, if any. */
   body: string | undefined;
