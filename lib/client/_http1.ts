@@ -312,6 +312,9 @@ const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 const CRLF2 = [13, 10, 13, 10];
 
+/** The error for an answer past the cap, given the bytes seen and whether they were announced. */
+type TooLarge = (seen: number, announced: boolean) => AnswerTooLarge;
+
 /** How an answer's body is delimited. */
 type Framing = { kind: "none" } | { kind: "length"; length: number } | { kind: "chunked" } | { kind: "close" };
 
@@ -401,8 +404,10 @@ class Connection {
       return undefined;
     }
     const answerHeaders = new AnswerHeaders(headers);
+    const tooLarge = (seen: number, announced: boolean) =>
+      new AnswerTooLarge(status, statusText, answerHeaders, seen, announced);
     const framing = framingOf(req.method, status, headers);
-    const bytes = await this.#readBody(framing, req.maxBytes, status, statusText, answerHeaders);
+    const bytes = await this.#readBody(framing, req.maxBytes, tooLarge);
     const connection = headers.get("connection")?.toLowerCase() ?? "";
     const keepAlive = version === 1 ? !/(^|,)\s*close\s*(,|$)/.test(connection) : /keep-alive/.test(connection);
     // Both framings at once is a server error (RFC 9112, 6.3): the answer is read as chunked, and the connection
@@ -413,7 +418,7 @@ class Connection {
       bytes,
       headers.get("content-encoding"),
       req.maxBytes,
-      () => new AnswerTooLarge(status, statusText, answerHeaders, req.maxBytes + 1, false),
+      () => tooLarge(req.maxBytes + 1, false),
     );
     return { status, statusText, headers: answerHeaders, text };
   }
@@ -440,15 +445,7 @@ class Connection {
     }
   }
 
-  async #readBody(
-    framing: Framing,
-    maxBytes: number,
-    status: number,
-    statusText: string,
-    headers: AnswerHeaders,
-  ): Promise<Uint8Array> {
-    const tooLarge = (seen: number, announced: boolean) =>
-      new AnswerTooLarge(status, statusText, headers, seen, announced);
+  async #readBody(framing: Framing, maxBytes: number, tooLarge: TooLarge): Promise<Uint8Array> {
     switch (framing.kind) {
       case "none":
         return new Uint8Array(0);
@@ -474,7 +471,7 @@ class Connection {
     }
   }
 
-  async #readChunked(maxBytes: number, tooLarge: (seen: number, announced: boolean) => Error): Promise<Uint8Array> {
+  async #readChunked(maxBytes: number, tooLarge: TooLarge): Promise<Uint8Array> {
     // One buffer, grown by doubling: a chunk is copied in, not kept as an array of its own (a million one-byte
     // chunks would cost hundreds of bytes each).
     let body = new Uint8Array(4096);
@@ -539,17 +536,8 @@ class Connection {
     }
   }
 
-  /** Reads more bytes into the buffer (moving or growing it when full); `false` at the end of the stream. */
-  async #fill(): Promise<boolean> {
-    if (this.#pending) {
-      // The read begun at rest, into the empty buffer.
-      const n = await this.#pending;
-      this.#pending = undefined;
-      if (n === null) return false;
-      this.unanswered = false;
-      this.#end += n;
-      return true;
-    }
+  /** The free end of the buffer, after moving its unread bytes to the start or growing it when it is full. */
+  #room(): Uint8Array {
     const used = this.#end - this.#start;
     if (used === 0) this.#start = this.#end = 0;
     else if (this.#end === this.#buf.length) {
@@ -561,7 +549,15 @@ class Connection {
       this.#start = 0;
       this.#end = used;
     }
-    const n = await this.#conn.read(this.#buf.subarray(this.#end));
+    return this.#buf.subarray(this.#end);
+  }
+
+  /** Reads more bytes into the buffer; `false` at the end of the stream. */
+  async #fill(): Promise<boolean> {
+    // The read begun at rest (into the empty buffer) is the first; otherwise one into the room there is.
+    const reading = this.#pending ?? this.#conn.read(this.#room());
+    this.#pending = undefined;
+    const n = await reading;
     if (n === null) return false;
     this.unanswered = false;
     this.#end += n;

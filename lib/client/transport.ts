@@ -100,7 +100,8 @@ export async function sendAttempt(settings: TransportSettings, attempt: AttemptI
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const request = { method, url, headers, body, signal: controller.signal, idempotent };
-    return await (settings.agent ? overAgent(settings, request) : overFetch(settings, request));
+    const agent = settings.agent;
+    return await (agent ? overAgent(agent, settings.maxResponseBytes, request) : overFetch(settings, request));
   } finally {
     expiry.removeEventListener("abort", onExpiry);
     signal?.removeEventListener("abort", onAbort);
@@ -132,11 +133,10 @@ async function overFetch(settings: TransportSettings, request: Outgoing): Promis
 }
 
 /** One attempt over the run's own HTTP/1.1 connections (which never send a request twice unless it is safe). */
-async function overAgent(settings: TransportSettings, request: Outgoing): Promise<Answer> {
+async function overAgent(agent: Http1Agent, maxBytes: number, request: Outgoing): Promise<Answer> {
   const { method, url, headers, body, signal, idempotent } = request;
-  const maxBytes = settings.maxResponseBytes;
   try {
-    const answer = await settings.agent!.request({ method, url, headers, body, signal, fresh: !idempotent, maxBytes });
+    const answer = await agent.request({ method, url, headers, body, signal, fresh: !idempotent, maxBytes });
     return { response: answer, text: answer.text };
   } catch (error) {
     if (error instanceof AnswerTooLarge) throw new ResponseTooLarge(error, error.seen, maxBytes, error.announced);
